@@ -1,0 +1,8 @@
+//! coreweave-whatif: a what-if model of a debt-financed GPU cloud, its CLI and its desktop app.
+//!
+//! [`model`] is the pure engine; [`preset_file`] reads and writes presets on disk;
+//! [`cli`] is the headless interface.
+
+pub mod cli;
+pub mod model;
+pub mod preset_file;

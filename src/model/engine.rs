@@ -1,0 +1,702 @@
+//! The monthly cash-flow and covenant engine (spec §3). One call, [`run`], turns a
+//! [`ValidScenario`] into an [`Outcome`]. Everything that does not change from month to month
+//! is prepared once in [`Plan`], so the monthly loop only adds and multiplies.
+
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+use super::month::Month;
+use super::outcome::{Breach, CovenantKpi, CovenantTest, FacilityMonth, Kpis, MonthRow, Outcome};
+use super::scenario::{
+    Amortization, Capacity, CovenantTerms, DelayPolicy, FacilityKind, Partner, Rate, Scenario,
+};
+use super::validate::ValidScenario;
+
+const HUNDRED: Decimal = dec!(100);
+const TWELVE_HUNDRED: Decimal = dec!(1200);
+
+/// A run that cannot be represented: only reachable with extreme values at the edge of the ranges.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ModelError {
+    #[error("{what} overflows in {month}: the inputs are too extreme to compute")]
+    Overflow { month: Month, what: String },
+}
+
+/// One contract, prepared.
+struct ContractPlan {
+    /// Effective start `e` (after the Core Scientific delay) and exclusive end, as month indices.
+    start: i32,
+    end: i32,
+    /// The full monthly rate `F`.
+    full_rate: Decimal,
+    /// `w(k)` for the ramp months `k < R − 1`; later months weigh 1.
+    ramp_weights: Vec<Decimal>,
+    /// `1 − prepay_pct/100`.
+    collected_share: Decimal,
+    /// `prepay_pct/100 × V`, received in month `start`.
+    prepayment: Decimal,
+    /// `(from, 1 − cut_pct/100)` of every cut on this contract's customer.
+    cuts: Vec<(i32, Decimal)>,
+    /// Index of the facility it is pledged to.
+    pledged_to: Option<usize>,
+}
+
+/// A scheduled amortisation, prepared.
+enum Schedule {
+    None,
+    Fixed {
+        amount: Decimal,
+        every: i32,
+        from: i32,
+    },
+    Level {
+        every: i32,
+        from: i32,
+        payments: u32,
+    },
+}
+
+struct FacilityPlan {
+    monthly_rate: Decimal,
+    commitment: Decimal,
+    opening_balance: Decimal,
+    maturity: i32,
+    draw_from: i32,
+    draw_until: i32,
+    draw_part: Decimal,
+    schedule: Schedule,
+    sweep_share: Decimal,
+}
+
+enum CovenantPlan {
+    MinLiquidity {
+        floor: Decimal,
+        share: Decimal,
+        facility: usize,
+    },
+    Dscr {
+        facility: usize,
+        min: Decimal,
+    },
+    MaxLeverage {
+        max: Decimal,
+    },
+}
+
+/// Everything month-invariant, derived once per run.
+struct Plan {
+    horizon: usize,
+    contracts: Vec<ContractPlan>,
+    /// Per month: site capex, reimbursements, MW online and equity.
+    capex: Vec<Decimal>,
+    reimbursement: Vec<Decimal>,
+    mw_online: Vec<Decimal>,
+    equity: Vec<Decimal>,
+    /// The fixed costs of each model year.
+    fixed_by_year: Vec<Decimal>,
+    cost_share: Decimal,
+    other_opex_share: Decimal,
+    gross_share: Decimal,
+    facilities: Vec<FacilityPlan>,
+    revolver: Option<usize>,
+    target_cash: Decimal,
+    covenants: Vec<CovenantPlan>,
+}
+
+fn overflow(month: i32, what: &str) -> ModelError {
+    ModelError::Overflow {
+        month: Month::from_index(month),
+        what: what.to_owned(),
+    }
+}
+
+impl Plan {
+    fn new(scenario: &Scenario) -> Result<Self, ModelError> {
+        let horizon = scenario.horizon_months as usize;
+        let delay = scenario.core_scientific.delay_months as i32;
+        let facility_index = |id: &str| scenario.facilities.iter().position(|f| f.id == id);
+
+        let contracts = scenario
+            .contracts
+            .iter()
+            .map(|contract| {
+                let start = Month::index(contract.start);
+                let term = contract.term_months as i32;
+                let ramp = contract.ramp_months;
+                let effective = if contract.capacity == Capacity::CoreScientific {
+                    start + delay
+                } else {
+                    start
+                };
+                let end = match scenario.core_scientific.delay_policy {
+                    DelayPolicy::Shift => effective + term,
+                    DelayPolicy::Truncate => start + term,
+                };
+                // w(k) = min(1, (k+1)/R): only the first R − 1 months weigh less than 1.
+                let ramped = ramp.saturating_sub(1).min(contract.term_months) as usize;
+                let ramp_weights: Vec<Decimal> = (1..=ramped)
+                    .map(|k| Decimal::from(k) / Decimal::from(ramp))
+                    .collect();
+                let weight_sum =
+                    ramp_weights.iter().sum::<Decimal>() + Decimal::from(term as usize - ramped);
+                let prepay_share = contract.prepay_pct / HUNDRED;
+                ContractPlan {
+                    start: effective,
+                    end,
+                    full_rate: contract.total_value / weight_sum,
+                    ramp_weights,
+                    collected_share: Decimal::ONE - prepay_share,
+                    prepayment: prepay_share * contract.total_value,
+                    cuts: scenario
+                        .customer_cuts
+                        .iter()
+                        .filter(|cut| cut.customer == contract.customer)
+                        .map(|cut| (Month::index(cut.from), Decimal::ONE - cut.cut_pct / HUNDRED))
+                        .collect(),
+                    pledged_to: contract.pledged_to.as_deref().and_then(facility_index),
+                }
+            })
+            .collect();
+
+        let mut capex = vec![Decimal::ZERO; horizon];
+        let mut reimbursement = vec![Decimal::ZERO; horizon];
+        let mut mw_online = vec![scenario.opening.mw_online; horizon];
+        let lead = scenario.capex.lead_months as i32;
+        for site in &scenario.sites {
+            let scheduled = Month::index(site.online);
+            let online = if site.partner == Partner::CoreScientific {
+                scheduled + delay
+            } else {
+                scheduled
+            };
+            let paid_before = if scenario.capex.follows_delay {
+                online
+            } else {
+                scheduled
+            };
+            let capex_part = site.mw * site.capex_per_mw / Decimal::from(lead);
+            let reimbursement_part = site.reimbursement / Decimal::from(lead);
+            for t in (paid_before - lead).max(0)..paid_before.min(horizon as i32) {
+                capex[t as usize] += capex_part;
+                reimbursement[t as usize] += reimbursement_part;
+            }
+            for mw in mw_online.iter_mut().skip(online.max(0) as usize) {
+                *mw += site.mw;
+            }
+        }
+
+        let mut equity = vec![Decimal::ZERO; horizon];
+        for raise in &scenario.equity {
+            if let Ok(t) = usize::try_from(Month::index(raise.month))
+                && t < horizon
+            {
+                equity[t] += raise.amount;
+            }
+        }
+
+        let growth = Decimal::ONE + scenario.opex.fixed_growth_pct / HUNDRED;
+        let mut fixed_by_year = Vec::with_capacity(horizon.div_ceil(12));
+        let mut fixed = scenario.opex.fixed_monthly;
+        for year in 0..horizon.div_ceil(12) {
+            if year > 0 {
+                fixed = fixed
+                    .checked_mul(growth)
+                    .ok_or_else(|| overflow(year as i32 * 12, "fixed costs"))?;
+            }
+            fixed_by_year.push(fixed);
+        }
+
+        let sofr = scenario.rates.sofr_pct;
+        let facilities = scenario
+            .facilities
+            .iter()
+            .map(|facility| {
+                let annual = match facility.rate {
+                    Rate::Floating { spread_pct } => sofr + spread_pct,
+                    Rate::Fixed { coupon_pct } => coupon_pct,
+                };
+                let draw_from = Month::index(facility.draws.from);
+                let schedule = match facility.amortization {
+                    Amortization::None => Schedule::None,
+                    Amortization::Fixed {
+                        amount,
+                        every,
+                        from,
+                    } => Schedule::Fixed {
+                        amount,
+                        every: every as i32,
+                        from: Month::index(from),
+                    },
+                    Amortization::Level { every, from } => {
+                        let from = Month::index(from);
+                        let maturity = Month::index(facility.maturity);
+                        let payments = if maturity >= from {
+                            ((maturity - from) / every as i32 + 1) as u32
+                        } else {
+                            0
+                        };
+                        Schedule::Level {
+                            every: every as i32,
+                            from,
+                            payments,
+                        }
+                    }
+                };
+                FacilityPlan {
+                    monthly_rate: annual / TWELVE_HUNDRED,
+                    commitment: facility.commitment,
+                    opening_balance: facility.opening_balance,
+                    maturity: Month::index(facility.maturity),
+                    draw_from,
+                    draw_until: draw_from + facility.draws.months as i32,
+                    draw_part: facility.draws.total / Decimal::from(facility.draws.months.max(1)),
+                    schedule,
+                    sweep_share: facility.sweep_pct / HUNDRED,
+                }
+            })
+            .collect();
+
+        let covenants = scenario
+            .covenants
+            .iter()
+            .map(|covenant| match &covenant.terms {
+                CovenantTerms::MinLiquidity {
+                    floor,
+                    pct,
+                    of_facility,
+                } => CovenantPlan::MinLiquidity {
+                    floor: *floor,
+                    share: pct / HUNDRED,
+                    facility: facility_index(of_facility).unwrap_or_default(),
+                },
+                CovenantTerms::Dscr { facility, min } => CovenantPlan::Dscr {
+                    facility: facility_index(facility).unwrap_or_default(),
+                    min: *min,
+                },
+                CovenantTerms::MaxLeverage { max } => CovenantPlan::MaxLeverage { max: *max },
+            })
+            .collect();
+
+        let cost_share = scenario.opex.cost_of_revenue_pct / HUNDRED;
+        Ok(Self {
+            horizon,
+            contracts,
+            capex,
+            reimbursement,
+            mw_online,
+            equity,
+            fixed_by_year,
+            cost_share,
+            other_opex_share: scenario.opex.other_opex_pct / HUNDRED,
+            gross_share: Decimal::ONE - cost_share,
+            facilities,
+            revolver: scenario
+                .facilities
+                .iter()
+                .position(|f| f.kind == FacilityKind::Revolver),
+            target_cash: scenario.revolver_policy.target_cash,
+            covenants,
+        })
+    }
+}
+
+impl Schedule {
+    /// Is `t` a payment month of a schedule that ends at `maturity`?
+    fn pays_in(&self, t: i32, maturity: i32) -> bool {
+        let (every, from) = match *self {
+            Schedule::None => return false,
+            Schedule::Fixed { every, from, .. } | Schedule::Level { every, from, .. } => {
+                (every, from)
+            }
+        };
+        t >= from && t <= maturity && (t - from) % every == 0
+    }
+}
+
+/// Runs the model over the horizon (spec §3) and summarises it (spec §4).
+pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
+    let scenario = valid.scenario();
+    let plan = Plan::new(scenario)?;
+    let horizon = plan.horizon;
+    let contract_count = plan.contracts.len();
+    let facility_count = plan.facilities.len();
+    let covenant_count = plan.covenants.len();
+
+    let mut months: Vec<MonthRow> = Vec::with_capacity(horizon);
+    let mut contract_revenue = Vec::with_capacity(horizon * contract_count);
+    let mut facility_months = vec![FacilityMonth::default(); horizon * facility_count];
+    let mut covenant_tests = Vec::with_capacity(horizon * covenant_count);
+
+    // Running state.
+    let mut cash = scenario.opening.cash;
+    let mut balances: Vec<Decimal> = plan.facilities.iter().map(|f| f.opening_balance).collect();
+    let mut drawn: Vec<Decimal> = vec![Decimal::ZERO; facility_count];
+    let mut level_payment: Vec<Decimal> = vec![Decimal::ZERO; facility_count];
+    let mut draws_now: Vec<Decimal> = vec![Decimal::ZERO; facility_count];
+    // Per facility, this quarter's pledged gross profit and debt service (for DSCR).
+    let mut quarter_gross: Vec<Decimal> = vec![Decimal::ZERO; facility_count];
+    let mut quarter_service: Vec<Decimal> = vec![Decimal::ZERO; facility_count];
+    let mut trailing_ebitda = Decimal::ZERO;
+
+    for t in 0..horizon {
+        let ti = t as i32;
+        if t % 3 == 0 {
+            quarter_gross.fill(Decimal::ZERO);
+            quarter_service.fill(Decimal::ZERO);
+        }
+
+        // 3.1 Revenue and collections.
+        let mut revenue = Decimal::ZERO;
+        let mut collections = Decimal::ZERO;
+        for contract in &plan.contracts {
+            let mut r = Decimal::ZERO;
+            if ti >= contract.start && ti < contract.end {
+                let k = (ti - contract.start) as usize;
+                r = match contract.ramp_weights.get(k) {
+                    Some(weight) => contract.full_rate * weight,
+                    None => contract.full_rate,
+                };
+                for (from, kept) in &contract.cuts {
+                    if ti >= *from {
+                        r *= kept;
+                    }
+                }
+                collections += r * contract.collected_share;
+                if let Some(facility) = contract.pledged_to {
+                    quarter_gross[facility] += r * plan.gross_share;
+                }
+            }
+            if ti == contract.start && contract.start < contract.end {
+                collections += contract.prepayment;
+            }
+            revenue += r;
+            contract_revenue.push(r);
+        }
+
+        // 3.2 Operating costs.
+        let cost_of_revenue = plan.cost_share * revenue;
+        let opex = plan.other_opex_share * revenue + plan.fixed_by_year[t / 12];
+        let ebitda = revenue - cost_of_revenue - opex;
+
+        // 3.3 Capacity, capex, reimbursements (prepared in the plan).
+        let capex = plan.capex[t];
+        let reimbursement = plan.reimbursement[t];
+
+        // 3.4 Debt facilities other than the revolver: draws first, as sweeps depend on them.
+        let mut total_draws = Decimal::ZERO;
+        for (f, facility) in plan.facilities.iter().enumerate() {
+            draws_now[f] = Decimal::ZERO;
+            if Some(f) == plan.revolver
+                || ti < facility.draw_from
+                || ti >= facility.draw_until
+                || ti >= facility.maturity
+            {
+                continue;
+            }
+            let available = facility.commitment - facility.opening_balance - drawn[f];
+            let draw = facility.draw_part.min(available).max(Decimal::ZERO);
+            draws_now[f] = draw;
+            drawn[f] += draw;
+            total_draws += draw;
+        }
+        let mut interest = Decimal::ZERO;
+        let mut principal = Decimal::ZERO;
+        for (f, facility) in plan.facilities.iter().enumerate() {
+            if Some(f) == plan.revolver {
+                continue;
+            }
+            let opening = balances[f];
+            let draw = draws_now[f];
+            if opening.is_zero() && draw.is_zero() {
+                facility_months[t * facility_count + f] = FacilityMonth::default();
+                continue;
+            }
+            let month_interest = opening * facility.monthly_rate;
+            let mut scheduled = Decimal::ZERO;
+            if facility.schedule.pays_in(ti, facility.maturity) {
+                scheduled = match facility.schedule {
+                    Schedule::None => Decimal::ZERO,
+                    Schedule::Fixed { amount, .. } => amount,
+                    Schedule::Level { from, payments, .. } => {
+                        if ti == from {
+                            level_payment[f] = opening / Decimal::from(payments);
+                        }
+                        level_payment[f]
+                    }
+                };
+                scheduled = scheduled.min(opening);
+            }
+            let balloon = if ti == facility.maturity {
+                opening - scheduled
+            } else {
+                Decimal::ZERO
+            };
+            let mut sweep = Decimal::ZERO;
+            if !facility.sweep_share.is_zero() {
+                let others = total_draws - draw;
+                sweep = (facility.sweep_share * others).min(opening - scheduled - balloon);
+            }
+            let paid = scheduled + balloon + sweep;
+            balances[f] = opening - paid + draw;
+            quarter_service[f] += month_interest + scheduled;
+            interest += month_interest;
+            principal += paid;
+            facility_months[t * facility_count + f] = FacilityMonth {
+                balance: balances[f],
+                interest: month_interest,
+                principal: paid,
+                draw,
+            };
+        }
+
+        // 3.5 Equity, 3.6 cash before the revolver.
+        let equity = plan.equity[t];
+        let mut revolver_interest = Decimal::ZERO;
+        if let Some(r) = plan.revolver {
+            revolver_interest = balances[r] * plan.facilities[r].monthly_rate;
+        }
+        interest += revolver_interest;
+        let pre = cash + collections
+            - cost_of_revenue
+            - opex
+            - capex
+            - reimbursement
+            - interest
+            - principal
+            + total_draws
+            + equity;
+
+        // 3.7 Revolver.
+        let mut revolver_draw = Decimal::ZERO;
+        let mut revolver_repay = Decimal::ZERO;
+        let mut undrawn = Decimal::ZERO;
+        if let Some(r) = plan.revolver {
+            let revolver = &plan.facilities[r];
+            let opening = balances[r];
+            if ti == revolver.maturity {
+                revolver_repay = opening;
+            } else if ti < revolver.maturity {
+                if pre < plan.target_cash {
+                    revolver_draw = (plan.target_cash - pre)
+                        .min(revolver.commitment - opening)
+                        .max(Decimal::ZERO);
+                } else if pre > plan.target_cash && opening > Decimal::ZERO {
+                    revolver_repay = (pre - plan.target_cash).min(opening);
+                }
+            }
+            balances[r] = opening + revolver_draw - revolver_repay;
+            if ti < revolver.maturity {
+                undrawn = (revolver.commitment - balances[r]).max(Decimal::ZERO);
+            }
+            quarter_service[r] += revolver_interest;
+            facility_months[t * facility_count + r] = FacilityMonth {
+                balance: balances[r],
+                interest: revolver_interest,
+                principal: revolver_repay,
+                draw: revolver_draw,
+            };
+        }
+        cash = pre + revolver_draw - revolver_repay;
+        let liquidity = cash + undrawn;
+        let debt: Decimal = balances.iter().sum();
+
+        // 3.8 Covenants.
+        trailing_ebitda += ebitda;
+        if t >= 12 {
+            trailing_ebitda -= months[t - 12].ebitda;
+        }
+        let quarter_end = t % 3 == 2;
+        for covenant in &plan.covenants {
+            let test = match *covenant {
+                CovenantPlan::MinLiquidity {
+                    floor,
+                    share,
+                    facility,
+                } => {
+                    let threshold = floor.max(share * balances[facility]);
+                    let headroom_pct = (liquidity - threshold) / threshold * HUNDRED;
+                    Some(CovenantTest {
+                        value: Some(liquidity),
+                        threshold,
+                        headroom_pct,
+                        breach: headroom_pct < Decimal::ZERO,
+                    })
+                }
+                CovenantPlan::Dscr { facility, min }
+                    if quarter_end && quarter_service[facility] > Decimal::ZERO =>
+                {
+                    let value = quarter_gross[facility]
+                        .checked_div(quarter_service[facility])
+                        .ok_or_else(|| overflow(ti, "debt service coverage"))?;
+                    let headroom_pct = (value / min - Decimal::ONE) * HUNDRED;
+                    Some(CovenantTest {
+                        value: Some(value),
+                        threshold: min,
+                        headroom_pct,
+                        breach: headroom_pct < Decimal::ZERO,
+                    })
+                }
+                CovenantPlan::MaxLeverage { max } if quarter_end && debt > Decimal::ZERO => {
+                    let n = Decimal::from((t + 1).min(12));
+                    let annualised = trailing_ebitda * dec!(12) / n;
+                    // Beyond Decimal's range the leverage is, for any covenant, infinite.
+                    let value = if annualised > Decimal::ZERO {
+                        debt.checked_div(annualised)
+                    } else {
+                        None
+                    };
+                    let headroom_pct = match value {
+                        Some(value) => (max / value - Decimal::ONE) * HUNDRED,
+                        None => -HUNDRED,
+                    };
+                    Some(CovenantTest {
+                        value,
+                        threshold: max,
+                        headroom_pct,
+                        breach: headroom_pct < Decimal::ZERO,
+                    })
+                }
+                CovenantPlan::Dscr { .. } | CovenantPlan::MaxLeverage { .. } => None,
+            };
+            covenant_tests.push(test);
+        }
+
+        months.push(MonthRow {
+            month: Month::from_index(ti),
+            revenue,
+            collections,
+            cost_of_revenue,
+            opex,
+            ebitda,
+            capex,
+            reimbursement,
+            interest,
+            principal,
+            draws: total_draws,
+            equity,
+            revolver_draw,
+            revolver_repay,
+            cash,
+            liquidity,
+            debt,
+            mw_online: plan.mw_online[t],
+        });
+    }
+
+    let kpis = summarise(scenario, &plan, &months, &covenant_tests);
+    Ok(Outcome {
+        months,
+        contract_ids: scenario.contracts.iter().map(|c| c.id.clone()).collect(),
+        facility_ids: scenario.facilities.iter().map(|f| f.id.clone()).collect(),
+        covenant_ids: scenario.covenants.iter().map(|c| c.id.clone()).collect(),
+        contract_revenue,
+        facilities: facility_months,
+        covenants: covenant_tests,
+        kpis,
+    })
+}
+
+/// The KPIs of spec §4. Ties go to the earliest month, then to the covenant listed first.
+fn summarise(
+    scenario: &Scenario,
+    plan: &Plan,
+    months: &[MonthRow],
+    tests: &[Option<CovenantTest>],
+) -> Kpis {
+    let covenant_count = plan.covenants.len();
+    let runway_month = months
+        .iter()
+        .find(|row| row.cash < Decimal::ZERO)
+        .map(|row| row.month);
+    let (min_cash, min_cash_month) =
+        months
+            .iter()
+            .fold((Decimal::MAX, Month::from_index(0)), |best, row| {
+                if row.cash < best.0 {
+                    (row.cash, row.month)
+                } else {
+                    best
+                }
+            });
+    let (peak_debt, peak_debt_month) =
+        months
+            .iter()
+            .fold((Decimal::MIN, Month::from_index(0)), |best, row| {
+                if row.debt > best.0 {
+                    (row.debt, row.month)
+                } else {
+                    best
+                }
+            });
+
+    let covenants: Vec<CovenantKpi> = scenario
+        .covenants
+        .iter()
+        .enumerate()
+        .map(|(k, covenant)| {
+            let tested = || {
+                (0..months.len())
+                    .filter_map(move |t| tests[t * covenant_count + k].map(|test| (t, test)))
+            };
+            CovenantKpi {
+                id: covenant.id.clone(),
+                first_breach: tested()
+                    .find(|(_, test)| test.breach)
+                    .map(|(t, _)| months[t].month),
+                min_headroom_pct: tested().map(|(_, test)| test.headroom_pct).min(),
+                breach_months: tested().filter(|(_, test)| test.breach).count() as u32,
+            }
+        })
+        .collect();
+    let first_breach = covenants
+        .iter()
+        .filter_map(|kpi| {
+            kpi.first_breach.map(|month| Breach {
+                month,
+                covenant: kpi.id.clone(),
+            })
+        })
+        .min_by_key(|breach| breach.month);
+
+    // Against the minimum-liquidity threshold(s); with none, against zero liquidity.
+    let liquidity_covenants: Vec<usize> = (0..covenant_count)
+        .filter(|&k| matches!(plan.covenants[k], CovenantPlan::MinLiquidity { .. }))
+        .collect();
+    let funding_need = (0..months.len())
+        .map(|t| {
+            if liquidity_covenants.is_empty() {
+                -months[t].liquidity
+            } else {
+                liquidity_covenants
+                    .iter()
+                    .filter_map(|&k| {
+                        tests[t * covenant_count + k]
+                            .map(|test| test.threshold - months[t].liquidity)
+                    })
+                    .max()
+                    .unwrap_or(Decimal::ZERO)
+            }
+        })
+        .fold(Decimal::ZERO, Decimal::max);
+
+    Kpis {
+        runway_month,
+        min_cash: if months.is_empty() {
+            Decimal::ZERO
+        } else {
+            min_cash
+        },
+        min_cash_month,
+        first_breach,
+        covenants,
+        total_interest: months.iter().map(|row| row.interest).sum(),
+        peak_debt: if months.is_empty() {
+            Decimal::ZERO
+        } else {
+            peak_debt
+        },
+        peak_debt_month,
+        funding_need,
+        ending_cash: months.last().map_or(scenario.opening.cash, |row| row.cash),
+    }
+}

@@ -1,0 +1,900 @@
+//! The lever registry: every numeric, month or choice input of a scenario, addressed by a
+//! stable path `<id>.<field>` (spec §2), with its label, unit, group and allowed range.
+//!
+//! This is the single list of inputs. Sliders, the CLI's `--set`, validation ranges and the
+//! analyses all come from [`visit_fields`]; nothing else enumerates a scenario's fields.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal_macros::dec;
+use serde::Serialize;
+
+use super::money::parse_decimal;
+use super::month::Month;
+use super::scenario::{
+    Amortization, Capacity, CovenantTerms, DelayPolicy, FacilityKind, Partner, Rate, Scenario,
+};
+
+/// The groups of the levers panel, in the order the app shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Group {
+    InterestRates,
+    DrawAmounts,
+    OpenAiContract,
+    CoreScientific,
+    Customers,
+    IpoEquity,
+    CostsCapex,
+    Contracts,
+    DebtTerms,
+    Covenants,
+    Opening,
+}
+
+impl Group {
+    pub const ALL: [Self; 11] = [
+        Self::InterestRates,
+        Self::DrawAmounts,
+        Self::OpenAiContract,
+        Self::CoreScientific,
+        Self::Customers,
+        Self::IpoEquity,
+        Self::CostsCapex,
+        Self::Contracts,
+        Self::DebtTerms,
+        Self::Covenants,
+        Self::Opening,
+    ];
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::InterestRates => "Interest rates",
+            Self::DrawAmounts => "Draw amounts",
+            Self::OpenAiContract => "OpenAI contract",
+            Self::CoreScientific => "Core Scientific",
+            Self::Customers => "Customers",
+            Self::IpoEquity => "IPO & equity",
+            Self::CostsCapex => "Costs & capex",
+            Self::Contracts => "Other contracts",
+            Self::DebtTerms => "Debt terms",
+            Self::Covenants => "Covenants",
+            Self::Opening => "Opening position & horizon",
+        }
+    }
+
+    /// The mission's own levers: shown open in the app.
+    pub const fn is_primary(self) -> bool {
+        matches!(
+            self,
+            Self::InterestRates
+                | Self::DrawAmounts
+                | Self::OpenAiContract
+                | Self::CoreScientific
+                | Self::Customers
+                | Self::IpoEquity
+                | Self::CostsCapex
+        )
+    }
+}
+
+impl fmt::Display for Group {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// What values a lever takes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LeverKind {
+    /// A decimal in `min..=max`; slider positions move by `step`. `whole` levers take integers only.
+    Number {
+        min: Decimal,
+        max: Decimal,
+        step: Decimal,
+        whole: bool,
+    },
+    /// A month in `min..=max`, moved by one month.
+    Month { min: Month, max: Month },
+    /// One of a few names.
+    Choice { choices: &'static [&'static str] },
+}
+
+/// A lever's value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LeverValue {
+    Number(Decimal),
+    Month(Month),
+    Choice(&'static str),
+}
+
+impl fmt::Display for LeverValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(value) => write!(f, "{}", value.normalize()),
+            Self::Month(month) => write!(f, "{month}"),
+            Self::Choice(name) => f.write_str(name),
+        }
+    }
+}
+
+/// One input of a scenario, as the registry describes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lever {
+    pub path: String,
+    pub label: String,
+    pub group: Group,
+    /// `$M`, `%`, `months`, `MW`, `$M/MW`, `x`, or empty.
+    pub unit: &'static str,
+    pub kind: LeverKind,
+    pub value: LeverValue,
+    /// The preset's note on where this input came from.
+    pub source: Option<String>,
+}
+
+/// Why a lever could not be read or set.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LeverError {
+    #[error("unknown lever `{path}` (see `coreweave-whatif levers` for the list)")]
+    UnknownPath { path: String },
+    #[error("{path}: {message}")]
+    BadValue { path: String, message: String },
+}
+
+/// A mutable slot in a scenario, typed by what it holds.
+pub(crate) enum Slot<'a> {
+    Decimal(&'a mut Decimal),
+    Count(&'a mut u32),
+    Month(&'a mut Month),
+    Capacity(&'a mut Capacity),
+    Partner(&'a mut Partner),
+    DelayPolicy(&'a mut DelayPolicy),
+    Flag(&'a mut bool),
+}
+
+/// A field of a scenario with its description, as [`visit_fields`] hands it out.
+pub(crate) struct Field<'a> {
+    pub path: String,
+    /// The list item's id, for item-wide source notes.
+    pub item_id: Option<&'a str>,
+    pub label: String,
+    pub group: Group,
+    pub unit: &'static str,
+    pub kind: LeverKind,
+    pub slot: Slot<'a>,
+}
+
+const CAPACITY_CHOICES: &[&str] = &["Existing", "CoreScientific"];
+const PARTNER_CHOICES: &[&str] = &["Own", "CoreScientific"];
+const POLICY_CHOICES: &[&str] = &["Shift", "Truncate"];
+const FLAG_CHOICES: &[&str] = &["false", "true"];
+
+const fn number(min: Decimal, max: Decimal, step: Decimal) -> LeverKind {
+    LeverKind::Number {
+        min,
+        max,
+        step,
+        whole: false,
+    }
+}
+
+const fn whole(min: u32, max: u32) -> LeverKind {
+    LeverKind::Number {
+        min: Decimal::from_parts(min, 0, 0, false, 0),
+        max: Decimal::from_parts(max, 0, 0, false, 0),
+        step: Decimal::ONE,
+        whole: true,
+    }
+}
+
+const fn months(min: Month, max: Month) -> LeverKind {
+    LeverKind::Month { min, max }
+}
+
+// The ranges below are also the validation bounds of a preset: any value inside them runs.
+const PCT_0_100: LeverKind = number(dec!(0), dec!(100), dec!(1));
+const RATE_PCT: LeverKind = number(dec!(0), dec!(25), dec!(0.05));
+const BIG_MUSD: LeverKind = number(dec!(0), dec!(60000), dec!(50));
+const DEBT_MUSD: LeverKind = number(dec!(0), dec!(50000), dec!(10));
+const EARLIEST_INPUT: Month = Month::ym(2020, 1);
+const LATEST_INPUT: Month = Month::ym(2035, 12);
+const FIRST_MODEL_MONTH: Month = Month::ym(2025, 1);
+const LATEST_MATURITY: Month = Month::ym(2040, 12);
+
+/// Hands every field of `scenario` to `visit`, in preset order.
+pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut(Field<'a>)) {
+    let plain = |path: &str, label: &str, group, unit, kind, slot| Field {
+        path: path.to_owned(),
+        item_id: None,
+        label: label.to_owned(),
+        group,
+        unit,
+        kind,
+        slot,
+    };
+    visit(plain(
+        "horizon_months",
+        "Horizon",
+        Group::Opening,
+        "months",
+        whole(12, 120),
+        Slot::Count(&mut scenario.horizon_months),
+    ));
+    visit(plain(
+        "opening.cash",
+        "Opening cash (2025-01)",
+        Group::Opening,
+        "$M",
+        number(dec!(-10000), dec!(50000), dec!(10)),
+        Slot::Decimal(&mut scenario.opening.cash),
+    ));
+    visit(plain(
+        "opening.mw_online",
+        "Opening power online",
+        Group::Opening,
+        "MW",
+        number(dec!(0), dec!(10000), dec!(5)),
+        Slot::Decimal(&mut scenario.opening.mw_online),
+    ));
+    visit(plain(
+        "rates.sofr_pct",
+        "SOFR",
+        Group::InterestRates,
+        "%",
+        number(dec!(0), dec!(15), dec!(0.05)),
+        Slot::Decimal(&mut scenario.rates.sofr_pct),
+    ));
+
+    for contract in &mut scenario.contracts {
+        let id = contract.id.as_str();
+        let group = if id == "openai" {
+            Group::OpenAiContract
+        } else {
+            Group::Contracts
+        };
+        let who = contract.customer.as_str();
+        let field = |name: &str, label: &str, unit, kind, slot| Field {
+            path: format!("{id}.{name}"),
+            item_id: Some(id),
+            label: format!("{who}: {label}"),
+            group,
+            unit,
+            kind,
+            slot,
+        };
+        visit(field(
+            "total_value",
+            "contract value",
+            "$M",
+            BIG_MUSD,
+            Slot::Decimal(&mut contract.total_value),
+        ));
+        visit(field(
+            "start",
+            "start",
+            "",
+            months(EARLIEST_INPUT, LATEST_INPUT),
+            Slot::Month(&mut contract.start),
+        ));
+        visit(field(
+            "term_months",
+            "term",
+            "months",
+            whole(1, 120),
+            Slot::Count(&mut contract.term_months),
+        ));
+        visit(field(
+            "ramp_months",
+            "ramp",
+            "months",
+            whole(0, 36),
+            Slot::Count(&mut contract.ramp_months),
+        ));
+        visit(field(
+            "prepay_pct",
+            "prepayment",
+            "%",
+            PCT_0_100,
+            Slot::Decimal(&mut contract.prepay_pct),
+        ));
+        visit(field(
+            "capacity",
+            "capacity",
+            "",
+            LeverKind::Choice {
+                choices: CAPACITY_CHOICES,
+            },
+            Slot::Capacity(&mut contract.capacity),
+        ));
+    }
+
+    for cut in &mut scenario.customer_cuts {
+        let id = cut.id.as_str();
+        let who = cut.customer.as_str();
+        let field = |name: &str, label: &str, unit, kind, slot| Field {
+            path: format!("{id}.{name}"),
+            item_id: Some(id),
+            label: format!("{who} cut: {label}"),
+            group: Group::Customers,
+            unit,
+            kind,
+            slot,
+        };
+        visit(field(
+            "cut_pct",
+            "size",
+            "%",
+            PCT_0_100,
+            Slot::Decimal(&mut cut.cut_pct),
+        ));
+        visit(field(
+            "from",
+            "from",
+            "",
+            months(EARLIEST_INPUT, LATEST_INPUT),
+            Slot::Month(&mut cut.from),
+        ));
+    }
+
+    let cs = &mut scenario.core_scientific;
+    visit(plain(
+        "core_scientific.delay_months",
+        "Delivery delay",
+        Group::CoreScientific,
+        "months",
+        whole(0, 36),
+        Slot::Count(&mut cs.delay_months),
+    ));
+    visit(plain(
+        "core_scientific.delay_policy",
+        "Delayed contracts",
+        Group::CoreScientific,
+        "",
+        LeverKind::Choice {
+            choices: POLICY_CHOICES,
+        },
+        Slot::DelayPolicy(&mut cs.delay_policy),
+    ));
+
+    let opex = &mut scenario.opex;
+    visit(plain(
+        "opex.cost_of_revenue_pct",
+        "Cost of revenue",
+        Group::CostsCapex,
+        "% of revenue",
+        PCT_0_100,
+        Slot::Decimal(&mut opex.cost_of_revenue_pct),
+    ));
+    visit(plain(
+        "opex.other_opex_pct",
+        "Other opex",
+        Group::CostsCapex,
+        "% of revenue",
+        PCT_0_100,
+        Slot::Decimal(&mut opex.other_opex_pct),
+    ));
+    visit(plain(
+        "opex.fixed_monthly",
+        "Fixed costs",
+        Group::CostsCapex,
+        "$M/month",
+        number(dec!(0), dec!(1000), dec!(1)),
+        Slot::Decimal(&mut opex.fixed_monthly),
+    ));
+    visit(plain(
+        "opex.fixed_growth_pct",
+        "Fixed-cost growth",
+        Group::CostsCapex,
+        "% a year",
+        number(dec!(-50), dec!(100), dec!(1)),
+        Slot::Decimal(&mut opex.fixed_growth_pct),
+    ));
+
+    for site in &mut scenario.sites {
+        let id = site.id.as_str();
+        let field = |name: &str, label: &str, unit, kind, slot| Field {
+            path: format!("{id}.{name}"),
+            item_id: Some(id),
+            label: format!("Site {id}: {label}"),
+            group: Group::CostsCapex,
+            unit,
+            kind,
+            slot,
+        };
+        visit(field(
+            "mw",
+            "power",
+            "MW",
+            number(dec!(0), dec!(5000), dec!(5)),
+            Slot::Decimal(&mut site.mw),
+        ));
+        visit(field(
+            "online",
+            "online",
+            "",
+            months(EARLIEST_INPUT, LATEST_INPUT),
+            Slot::Month(&mut site.online),
+        ));
+        visit(field(
+            "capex_per_mw",
+            "capex per MW",
+            "$M/MW",
+            number(dec!(0), dec!(100), dec!(0.5)),
+            Slot::Decimal(&mut site.capex_per_mw),
+        ));
+        visit(field(
+            "reimbursement",
+            "partner reimbursement",
+            "$M",
+            number(dec!(0), dec!(10000), dec!(10)),
+            Slot::Decimal(&mut site.reimbursement),
+        ));
+        visit(field(
+            "partner",
+            "built by",
+            "",
+            LeverKind::Choice {
+                choices: PARTNER_CHOICES,
+            },
+            Slot::Partner(&mut site.partner),
+        ));
+    }
+
+    let capex = &mut scenario.capex;
+    visit(plain(
+        "capex.lead_months",
+        "Capex lead time",
+        Group::CostsCapex,
+        "months",
+        whole(1, 24),
+        Slot::Count(&mut capex.lead_months),
+    ));
+    visit(plain(
+        "capex.follows_delay",
+        "Capex waits for a late partner",
+        Group::CostsCapex,
+        "",
+        LeverKind::Choice {
+            choices: FLAG_CHOICES,
+        },
+        Slot::Flag(&mut capex.follows_delay),
+    ));
+
+    for facility in &mut scenario.facilities {
+        let id = facility.id.as_str();
+        let name = facility.name.as_str();
+        let revolver = facility.kind == FacilityKind::Revolver;
+        let field = |name_: &str, label: &str, group, unit, kind, slot| Field {
+            path: format!("{id}.{name_}"),
+            item_id: Some(id),
+            label: format!("{name}: {label}"),
+            group,
+            unit,
+            kind,
+            slot,
+        };
+        match &mut facility.rate {
+            Rate::Floating { spread_pct } => visit(field(
+                "spread_pct",
+                "spread over SOFR",
+                Group::InterestRates,
+                "%",
+                RATE_PCT,
+                Slot::Decimal(spread_pct),
+            )),
+            Rate::Fixed { coupon_pct } => visit(field(
+                "coupon_pct",
+                "coupon",
+                Group::InterestRates,
+                "%",
+                RATE_PCT,
+                Slot::Decimal(coupon_pct),
+            )),
+        }
+        visit(field(
+            "commitment",
+            "commitment",
+            Group::DrawAmounts,
+            "$M",
+            DEBT_MUSD,
+            Slot::Decimal(&mut facility.commitment),
+        ));
+        if !revolver {
+            let draws = &mut facility.draws;
+            visit(field(
+                "draws.total",
+                "draws",
+                Group::DrawAmounts,
+                "$M",
+                DEBT_MUSD,
+                Slot::Decimal(&mut draws.total),
+            ));
+            visit(field(
+                "draws.from",
+                "first draw",
+                Group::DrawAmounts,
+                "",
+                months(EARLIEST_INPUT, LATEST_INPUT),
+                Slot::Month(&mut draws.from),
+            ));
+            visit(field(
+                "draws.months",
+                "draw period",
+                Group::DrawAmounts,
+                "months",
+                whole(1, 60),
+                Slot::Count(&mut draws.months),
+            ));
+        }
+        visit(field(
+            "opening_balance",
+            "balance at 2025-01",
+            Group::DebtTerms,
+            "$M",
+            DEBT_MUSD,
+            Slot::Decimal(&mut facility.opening_balance),
+        ));
+        visit(field(
+            "maturity",
+            "maturity",
+            Group::DebtTerms,
+            "",
+            months(FIRST_MODEL_MONTH, LATEST_MATURITY),
+            Slot::Month(&mut facility.maturity),
+        ));
+        match &mut facility.amortization {
+            Amortization::None => {}
+            Amortization::Fixed {
+                amount,
+                every,
+                from,
+            } => {
+                visit(field(
+                    "amortization.amount",
+                    "amortisation payment",
+                    Group::DebtTerms,
+                    "$M",
+                    number(dec!(0), dec!(10000), dec!(5)),
+                    Slot::Decimal(amount),
+                ));
+                visit(field(
+                    "amortization.every",
+                    "amortisation interval",
+                    Group::DebtTerms,
+                    "months",
+                    whole(1, 12),
+                    Slot::Count(every),
+                ));
+                visit(field(
+                    "amortization.from",
+                    "first amortisation",
+                    Group::DebtTerms,
+                    "",
+                    months(EARLIEST_INPUT, LATEST_MATURITY),
+                    Slot::Month(from),
+                ));
+            }
+            Amortization::Level { every, from } => {
+                visit(field(
+                    "amortization.every",
+                    "amortisation interval",
+                    Group::DebtTerms,
+                    "months",
+                    whole(1, 12),
+                    Slot::Count(every),
+                ));
+                // Spec §3.4: a level schedule is sized on a modelled balance, so it starts in 2025 or later.
+                visit(field(
+                    "amortization.from",
+                    "first amortisation",
+                    Group::DebtTerms,
+                    "",
+                    months(FIRST_MODEL_MONTH, LATEST_MATURITY),
+                    Slot::Month(from),
+                ));
+            }
+        }
+        if !revolver {
+            visit(field(
+                "sweep_pct",
+                "sweep of other draws",
+                Group::DebtTerms,
+                "%",
+                PCT_0_100,
+                Slot::Decimal(&mut facility.sweep_pct),
+            ));
+        }
+    }
+
+    visit(plain(
+        "revolver_policy.target_cash",
+        "Revolver target cash",
+        Group::DebtTerms,
+        "$M",
+        number(dec!(0), dec!(10000), dec!(10)),
+        Slot::Decimal(&mut scenario.revolver_policy.target_cash),
+    ));
+
+    for raise in &mut scenario.equity {
+        let id = raise.id.as_str();
+        let label = if id == "ipo" {
+            "IPO".to_owned()
+        } else {
+            format!("Equity {id}")
+        };
+        visit(Field {
+            path: format!("{id}.amount"),
+            item_id: Some(id),
+            label: format!("{label}: net proceeds"),
+            group: Group::IpoEquity,
+            unit: "$M",
+            kind: BIG_MUSD,
+            slot: Slot::Decimal(&mut raise.amount),
+        });
+        visit(Field {
+            path: format!("{id}.month"),
+            item_id: Some(id),
+            label: format!("{label}: month"),
+            group: Group::IpoEquity,
+            unit: "",
+            kind: months(EARLIEST_INPUT, LATEST_INPUT),
+            slot: Slot::Month(&mut raise.month),
+        });
+    }
+
+    for covenant in &mut scenario.covenants {
+        let id = covenant.id.as_str();
+        let name = covenant.name.as_str();
+        let field = |name_: &str, label: &str, unit, kind, slot| Field {
+            path: format!("{id}.{name_}"),
+            item_id: Some(id),
+            label: format!("{name}: {label}"),
+            group: Group::Covenants,
+            unit,
+            kind,
+            slot,
+        };
+        match &mut covenant.terms {
+            CovenantTerms::MinLiquidity { floor, pct, .. } => {
+                // A zero floor would make the headroom % divide by zero (spec §3.8: floor > 0).
+                visit(field(
+                    "floor",
+                    "floor",
+                    "$M",
+                    number(dec!(1), dec!(10000), dec!(5)),
+                    Slot::Decimal(floor),
+                ));
+                visit(field(
+                    "pct",
+                    "share of facility balance",
+                    "%",
+                    number(dec!(0), dec!(25), dec!(0.1)),
+                    Slot::Decimal(pct),
+                ));
+            }
+            CovenantTerms::Dscr { min, .. } => visit(field(
+                "min",
+                "minimum coverage",
+                "x",
+                number(dec!(0.1), dec!(10), dec!(0.05)),
+                Slot::Decimal(min),
+            )),
+            CovenantTerms::MaxLeverage { max } => visit(field(
+                "max",
+                "maximum leverage",
+                "x",
+                number(dec!(0.5), dec!(30), dec!(0.1)),
+                Slot::Decimal(max),
+            )),
+        }
+    }
+}
+
+impl Slot<'_> {
+    fn value(&self) -> LeverValue {
+        match self {
+            Slot::Decimal(value) => LeverValue::Number(**value),
+            Slot::Count(value) => LeverValue::Number(Decimal::from(**value)),
+            Slot::Month(month) => LeverValue::Month(**month),
+            Slot::Capacity(capacity) => LeverValue::Choice(CAPACITY_CHOICES[**capacity as usize]),
+            Slot::Partner(partner) => LeverValue::Choice(PARTNER_CHOICES[**partner as usize]),
+            Slot::DelayPolicy(policy) => LeverValue::Choice(POLICY_CHOICES[**policy as usize]),
+            Slot::Flag(flag) => LeverValue::Choice(FLAG_CHOICES[usize::from(**flag)]),
+        }
+    }
+
+    /// Writes `value` after checking it against `kind`; the message says what was wrong.
+    fn set(&mut self, kind: &LeverKind, value: &LeverValue) -> Result<(), String> {
+        check_in_range(kind, value)?;
+        match (self, value) {
+            (Slot::Decimal(slot), LeverValue::Number(value)) => **slot = *value,
+            (Slot::Count(slot), LeverValue::Number(value)) => {
+                **slot = value
+                    .to_u32()
+                    .ok_or_else(|| format!("{value} is not a whole number"))?;
+            }
+            (Slot::Month(slot), LeverValue::Month(month)) => **slot = *month,
+            (Slot::Capacity(slot), LeverValue::Choice(name)) => {
+                **slot = if *name == "CoreScientific" {
+                    Capacity::CoreScientific
+                } else {
+                    Capacity::Existing
+                }
+            }
+            (Slot::Partner(slot), LeverValue::Choice(name)) => {
+                **slot = if *name == "CoreScientific" {
+                    Partner::CoreScientific
+                } else {
+                    Partner::Own
+                }
+            }
+            (Slot::DelayPolicy(slot), LeverValue::Choice(name)) => {
+                **slot = if *name == "Truncate" {
+                    DelayPolicy::Truncate
+                } else {
+                    DelayPolicy::Shift
+                }
+            }
+            (Slot::Flag(slot), LeverValue::Choice(name)) => **slot = *name == "true",
+            (_, value) => {
+                return Err(format!(
+                    "`{value}` is the wrong kind of value for this lever"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Checks a value against a lever's kind and range.
+pub fn check_in_range(kind: &LeverKind, value: &LeverValue) -> Result<(), String> {
+    match (kind, value) {
+        (
+            LeverKind::Number {
+                min, max, whole, ..
+            },
+            LeverValue::Number(value),
+        ) => {
+            if value < min || value > max {
+                return Err(format!(
+                    "{} is outside {}..={}",
+                    value.normalize(),
+                    min.normalize(),
+                    max.normalize()
+                ));
+            }
+            if *whole && !value.fract().is_zero() {
+                return Err(format!("{} is not a whole number", value.normalize()));
+            }
+            Ok(())
+        }
+        (LeverKind::Month { min, max }, LeverValue::Month(month)) => {
+            if month < min || month > max {
+                return Err(format!("{month} is outside {min}..={max}"));
+            }
+            Ok(())
+        }
+        (LeverKind::Choice { choices }, LeverValue::Choice(name)) if choices.contains(name) => {
+            Ok(())
+        }
+        (LeverKind::Choice { choices }, value) => {
+            Err(format!("`{value}` is not one of {}", choices.join(", ")))
+        }
+        (LeverKind::Number { .. }, value) => Err(format!("`{value}` is not a number")),
+        (LeverKind::Month { .. }, value) => Err(format!("`{value}` is not a month (YYYY-MM)")),
+    }
+}
+
+/// Parses the text of a value (`--set PATH=TEXT`, a typed entry) for a lever of `kind`.
+pub fn parse_value(kind: &LeverKind, text: &str) -> Result<LeverValue, String> {
+    match kind {
+        LeverKind::Number { .. } => parse_decimal(text).map(LeverValue::Number),
+        LeverKind::Month { .. } => text
+            .trim()
+            .parse::<Month>()
+            .map(LeverValue::Month)
+            .map_err(|err| err.to_string()),
+        LeverKind::Choice { choices } => choices
+            .iter()
+            .find(|choice| choice.eq_ignore_ascii_case(text.trim()))
+            .map(|choice| LeverValue::Choice(choice))
+            .ok_or_else(|| format!("`{text}` is not one of {}", choices.join(", "))),
+    }
+}
+
+/// Every lever of `scenario`, with its current value, in panel order within preset order.
+pub fn levers(scenario: &Scenario) -> Vec<Lever> {
+    let sources = scenario.meta.sources.clone();
+    let mut copy = scenario.clone();
+    let mut out = Vec::new();
+    visit_fields(&mut copy, &mut |field| {
+        let source = sources
+            .get(&field.path)
+            .or_else(|| field.item_id.and_then(|id| sources.get(id)))
+            .cloned();
+        out.push(Lever {
+            value: field.slot.value(),
+            path: field.path,
+            label: field.label,
+            group: field.group,
+            unit: field.unit,
+            kind: field.kind,
+            source,
+        });
+    });
+    out
+}
+
+/// The lever at `path`.
+pub fn lever(scenario: &Scenario, path: &str) -> Result<Lever, LeverError> {
+    levers(scenario)
+        .into_iter()
+        .find(|lever| lever.path == path)
+        .ok_or_else(|| LeverError::UnknownPath {
+            path: path.to_owned(),
+        })
+}
+
+/// Sets the lever at `path` to `value`, checked against its range.
+pub fn set_lever(
+    scenario: &mut Scenario,
+    path: &str,
+    value: &LeverValue,
+) -> Result<(), LeverError> {
+    let mut outcome = Err(LeverError::UnknownPath {
+        path: path.to_owned(),
+    });
+    visit_fields(scenario, &mut |mut field| {
+        if field.path == path {
+            outcome = field
+                .slot
+                .set(&field.kind, value)
+                .map_err(|message| LeverError::BadValue {
+                    path: path.to_owned(),
+                    message,
+                });
+        }
+    });
+    outcome
+}
+
+/// Sets the lever at `path` from text, as `--set PATH=TEXT` does.
+pub fn set_lever_text(scenario: &mut Scenario, path: &str, text: &str) -> Result<(), LeverError> {
+    let kind = lever(scenario, path)?.kind;
+    let value = parse_value(&kind, text).map_err(|message| LeverError::BadValue {
+        path: path.to_owned(),
+        message,
+    })?;
+    set_lever(scenario, path, &value)
+}
+
+/// Applies `PATH=VALUE` assignments in order, stopping at the first that fails.
+pub fn apply_assignments<S: AsRef<str>>(
+    scenario: &mut Scenario,
+    assignments: &[S],
+) -> Result<(), LeverError> {
+    for assignment in assignments {
+        let assignment = assignment.as_ref();
+        let (path, text) = assignment
+            .split_once('=')
+            .ok_or_else(|| LeverError::BadValue {
+                path: assignment.to_owned(),
+                message: "expected PATH=VALUE".to_owned(),
+            })?;
+        set_lever_text(scenario, path.trim(), text)?;
+    }
+    Ok(())
+}
+
+/// The problems of each field whose value is outside its lever's range, as `(path, message)`.
+pub(crate) fn out_of_range_fields(scenario: &Scenario) -> Vec<(String, String)> {
+    levers(scenario)
+        .into_iter()
+        .filter_map(|lever| {
+            check_in_range(&lever.kind, &lever.value)
+                .err()
+                .map(|message| (lever.path, message))
+        })
+        .collect()
+}

@@ -1,0 +1,20 @@
+//! The pure model: scenario in, monthly ledger and KPIs out. No egui, no I/O, no clock.
+
+pub mod engine;
+pub mod levers;
+pub mod money;
+pub mod month;
+pub mod outcome;
+pub mod preset;
+pub mod scenario;
+pub mod validate;
+
+pub use engine::{ModelError, run};
+pub use levers::{
+    Group, Lever, LeverError, LeverKind, LeverValue, levers, set_lever, set_lever_text,
+};
+pub use month::Month;
+pub use outcome::{Kpis, MonthRow, Outcome};
+pub use preset::{PresetError, default_scenario, parse_preset, parse_scenario, to_ron};
+pub use scenario::Scenario;
+pub use validate::{ValidScenario, ValidationError, validate};

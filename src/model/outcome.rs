@@ -1,0 +1,230 @@
+//! What a run returns (spec §4): the monthly ledger, per-item columns and the KPIs.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::month::Month;
+
+/// One month of the ledger; money in $M, flows during the month, balances at its end.
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
+pub struct MonthRow {
+    pub month: Month,
+    pub revenue: Decimal,
+    pub collections: Decimal,
+    pub cost_of_revenue: Decimal,
+    pub opex: Decimal,
+    pub ebitda: Decimal,
+    pub capex: Decimal,
+    pub reimbursement: Decimal,
+    /// Interest paid on every facility, the revolver included.
+    pub interest: Decimal,
+    /// Scheduled principal, balloons and sweeps of the non-revolver facilities.
+    pub principal: Decimal,
+    /// Draws on the non-revolver facilities.
+    pub draws: Decimal,
+    pub equity: Decimal,
+    pub revolver_draw: Decimal,
+    pub revolver_repay: Decimal,
+    pub cash: Decimal,
+    /// Cash plus the undrawn revolver before its maturity month (spec §3.8).
+    pub liquidity: Decimal,
+    /// Every facility's closing balance, the revolver included.
+    pub debt: Decimal,
+    pub mw_online: Decimal,
+}
+
+/// One facility in one month. For the revolver, `principal` is its repayment and `draw` its draw.
+#[derive(Clone, Copy, Debug, PartialEq, Default, Serialize)]
+pub struct FacilityMonth {
+    pub balance: Decimal,
+    pub interest: Decimal,
+    pub principal: Decimal,
+    pub draw: Decimal,
+}
+
+/// A covenant in a month where it was tested.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct CovenantTest {
+    /// The tested figure; `None` when it is not finite (leverage with EBITDA ≤ 0 or beyond any scale).
+    pub value: Option<Decimal>,
+    pub threshold: Decimal,
+    pub headroom_pct: Decimal,
+    pub breach: bool,
+}
+
+/// Where a covenant first broke.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Breach {
+    pub month: Month,
+    pub covenant: String,
+}
+
+/// One covenant's summary over the horizon.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CovenantKpi {
+    pub id: String,
+    pub first_breach: Option<Month>,
+    /// Lowest headroom over the tested months; `None` if never tested.
+    pub min_headroom_pct: Option<Decimal>,
+    pub breach_months: u32,
+}
+
+/// The summary figures of spec §4.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Kpis {
+    /// First month with cash below zero.
+    pub runway_month: Option<Month>,
+    pub min_cash: Decimal,
+    pub min_cash_month: Month,
+    pub first_breach: Option<Breach>,
+    pub covenants: Vec<CovenantKpi>,
+    pub total_interest: Decimal,
+    pub peak_debt: Decimal,
+    pub peak_debt_month: Month,
+    /// The largest shortfall of liquidity below the minimum-liquidity threshold (0 if none).
+    pub funding_need: Decimal,
+    pub ending_cash: Decimal,
+}
+
+/// The result of one run: rows, per-item columns (row-major) and KPIs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub months: Vec<MonthRow>,
+    pub contract_ids: Vec<String>,
+    pub facility_ids: Vec<String>,
+    pub covenant_ids: Vec<String>,
+    /// `contract_revenue[t * contracts + c]`.
+    pub contract_revenue: Vec<Decimal>,
+    /// `facilities[t * facility_count + f]`.
+    pub facilities: Vec<FacilityMonth>,
+    /// `covenants[t * covenant_count + k]`; `None` where not tested.
+    pub covenants: Vec<Option<CovenantTest>>,
+    pub kpis: Kpis,
+}
+
+/// A ledger cell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Month(Month),
+    Money(Decimal),
+    Flag(bool),
+    Empty,
+}
+
+/// The fixed columns of spec §4, in order.
+pub const BASE_COLUMNS: [&str; 18] = [
+    "month",
+    "revenue",
+    "collections",
+    "cost_of_revenue",
+    "opex",
+    "ebitda",
+    "capex",
+    "reimbursement",
+    "interest",
+    "principal",
+    "draws",
+    "equity",
+    "revolver_draw",
+    "revolver_repay",
+    "cash",
+    "liquidity",
+    "debt",
+    "mw_online",
+];
+
+const FACILITY_FIELDS: [&str; 4] = ["balance", "interest", "principal", "draw"];
+const COVENANT_FIELDS: [&str; 4] = ["value", "threshold", "headroom_pct", "breach"];
+
+impl Outcome {
+    pub fn contract_revenue(&self, t: usize, contract: usize) -> Decimal {
+        self.contract_revenue[t * self.contract_ids.len() + contract]
+    }
+
+    pub fn facility(&self, t: usize, facility: usize) -> FacilityMonth {
+        self.facilities[t * self.facility_ids.len() + facility]
+    }
+
+    pub fn covenant(&self, t: usize, covenant: usize) -> Option<CovenantTest> {
+        self.covenants[t * self.covenant_ids.len() + covenant]
+    }
+
+    /// Every column name of the ledger, in order (spec §4).
+    pub fn column_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = BASE_COLUMNS.iter().map(|name| (*name).to_owned()).collect();
+        names.extend(self.contract_ids.iter().map(|id| format!("revenue.{id}")));
+        for id in &self.facility_ids {
+            names.extend(FACILITY_FIELDS.iter().map(|field| format!("{id}.{field}")));
+        }
+        for id in &self.covenant_ids {
+            names.extend(COVENANT_FIELDS.iter().map(|field| format!("{id}.{field}")));
+        }
+        names
+    }
+
+    /// The cells of month `t`, in [`Self::column_names`] order.
+    pub fn row_cells(&self, t: usize) -> Vec<Cell> {
+        let row = &self.months[t];
+        let mut cells = vec![Cell::Month(row.month)];
+        cells.extend(
+            [
+                row.revenue,
+                row.collections,
+                row.cost_of_revenue,
+                row.opex,
+                row.ebitda,
+                row.capex,
+                row.reimbursement,
+                row.interest,
+                row.principal,
+                row.draws,
+                row.equity,
+                row.revolver_draw,
+                row.revolver_repay,
+                row.cash,
+                row.liquidity,
+                row.debt,
+                row.mw_online,
+            ]
+            .map(Cell::Money),
+        );
+        cells
+            .extend((0..self.contract_ids.len()).map(|c| Cell::Money(self.contract_revenue(t, c))));
+        for f in 0..self.facility_ids.len() {
+            let month = self.facility(t, f);
+            cells.extend(
+                [month.balance, month.interest, month.principal, month.draw].map(Cell::Money),
+            );
+        }
+        for k in 0..self.covenant_ids.len() {
+            match self.covenant(t, k) {
+                Some(test) => cells.extend([
+                    test.value.map_or(Cell::Empty, Cell::Money),
+                    Cell::Money(test.threshold),
+                    Cell::Money(test.headroom_pct),
+                    Cell::Flag(test.breach),
+                ]),
+                None => cells.extend([Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty]),
+            }
+        }
+        cells
+    }
+
+    /// A money column by its spec §4 name, one value per month (`None` for an unknown name;
+    /// untested covenant months are absent from covenant columns' values as `None`).
+    pub fn series(&self, name: &str) -> Option<Vec<Option<Decimal>>> {
+        let index = self
+            .column_names()
+            .iter()
+            .position(|column| column == name)?;
+        Some(
+            (0..self.months.len())
+                .map(|t| match self.row_cells(t).swap_remove(index) {
+                    Cell::Money(value) => Some(value),
+                    Cell::Flag(flag) => Some(if flag { Decimal::ONE } else { Decimal::ZERO }),
+                    Cell::Month(_) | Cell::Empty => None,
+                })
+                .collect(),
+        )
+    }
+}

@@ -1,0 +1,255 @@
+//! Parse, don't validate: a [`Scenario`] becomes a [`ValidScenario`] only when every
+//! reference resolves and every value is inside its lever's range. Only that can be run.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use rust_decimal::Decimal;
+
+use super::levers::out_of_range_fields;
+use super::scenario::{Amortization, CovenantTerms, FORMAT_VERSION, FacilityKind, Scenario};
+
+/// A scenario that [`validate`] accepted. The engine runs only these.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidScenario(Scenario);
+
+impl ValidScenario {
+    pub fn scenario(&self) -> &Scenario {
+        &self.0
+    }
+
+    pub fn into_scenario(self) -> Scenario {
+        self.0
+    }
+}
+
+/// One problem, at a path such as `contracts[openai].pledged_to` or `ddtl2.spread_pct`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Every problem [`validate`] found, in preset order.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct ValidationError {
+    pub issues: Vec<Issue>,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [first, rest @ ..] = self.issues.as_slice() else {
+            return f.write_str("invalid scenario");
+        };
+        write!(f, "{first}")?;
+        for issue in rest {
+            write!(f, "; {issue}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Ids are short lower-case slugs, because they become lever paths.
+fn is_slug(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && id.len() <= 40
+}
+
+/// Section names a list item's id may not take, or its paths would shadow theirs.
+const SECTION_NAMES: [&str; 7] = [
+    "meta",
+    "opening",
+    "rates",
+    "core_scientific",
+    "opex",
+    "capex",
+    "revolver_policy",
+];
+
+/// Checks `scenario` and returns it as runnable, or every problem found.
+pub fn validate(scenario: Scenario) -> Result<ValidScenario, ValidationError> {
+    let mut issues = Vec::new();
+    let mut issue = |path: String, message: String| issues.push(Issue { path, message });
+
+    if scenario.meta.format_version != FORMAT_VERSION {
+        issue(
+            "meta.format_version".into(),
+            format!(
+                "this build reads format {FORMAT_VERSION}, the scenario says {}",
+                scenario.meta.format_version
+            ),
+        );
+    }
+    if scenario.meta.name.trim().is_empty() {
+        issue("meta.name".into(), "a scenario needs a name".into());
+    }
+
+    let mut ids = HashSet::new();
+    let lists = [
+        (
+            "contracts",
+            scenario
+                .contracts
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "customer_cuts",
+            scenario
+                .customer_cuts
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect(),
+        ),
+        (
+            "sites",
+            scenario.sites.iter().map(|s| s.id.as_str()).collect(),
+        ),
+        (
+            "facilities",
+            scenario.facilities.iter().map(|f| f.id.as_str()).collect(),
+        ),
+        (
+            "equity",
+            scenario.equity.iter().map(|e| e.id.as_str()).collect(),
+        ),
+        (
+            "covenants",
+            scenario.covenants.iter().map(|c| c.id.as_str()).collect(),
+        ),
+    ];
+    for (list, list_ids) in &lists {
+        for (index, id) in list_ids.iter().enumerate() {
+            let path = format!("{list}[{index}].id");
+            if !is_slug(id) {
+                issue(
+                    path,
+                    format!(
+                        "`{id}` is not an id: use lower-case letters, digits and `_`, starting with a letter"
+                    ),
+                );
+            } else if SECTION_NAMES.contains(id) {
+                issue(path, format!("`{id}` is a section name; pick another id"));
+            } else if !ids.insert(*id) {
+                issue(
+                    path,
+                    format!("`{id}` is used by another item; ids are unique across the scenario"),
+                );
+            }
+        }
+    }
+
+    let facility_ids: HashSet<&str> = scenario.facilities.iter().map(|f| f.id.as_str()).collect();
+    let customers: HashSet<&str> = scenario
+        .contracts
+        .iter()
+        .map(|c| c.customer.as_str())
+        .collect();
+    for contract in &scenario.contracts {
+        if let Some(facility) = &contract.pledged_to
+            && !facility_ids.contains(facility.as_str())
+        {
+            issue(
+                format!("{}.pledged_to", contract.id),
+                format!("no facility has the id `{facility}`"),
+            );
+        }
+    }
+    for cut in &scenario.customer_cuts {
+        if !customers.contains(cut.customer.as_str()) {
+            issue(
+                format!("{}.customer", cut.id),
+                format!("no contract is with the customer `{}`", cut.customer),
+            );
+        }
+    }
+
+    let revolvers: Vec<_> = scenario
+        .facilities
+        .iter()
+        .filter(|f| f.kind == FacilityKind::Revolver)
+        .collect();
+    if revolvers.len() > 1 {
+        issue(
+            "facilities".into(),
+            format!(
+                "{} revolvers; the model has one auto-drawn revolver at most",
+                revolvers.len()
+            ),
+        );
+    }
+    for facility in &scenario.facilities {
+        let id = &facility.id;
+        if facility.kind == FacilityKind::Revolver {
+            if facility.draws.total > Decimal::ZERO {
+                issue(
+                    format!("{id}.draws.total"),
+                    "a revolver draws by `revolver_policy`, not by schedule; leave its draws at 0"
+                        .into(),
+                );
+            }
+            if facility.amortization != Amortization::None {
+                issue(
+                    format!("{id}.amortization"),
+                    "a revolver has no amortisation; it is repaid by `revolver_policy`".into(),
+                );
+            }
+        }
+        if facility.opening_balance > Decimal::ZERO && facility.maturity.index() < 0 {
+            issue(
+                format!("{id}.maturity"),
+                "matures before 2025-01 but still has an opening balance".into(),
+            );
+        }
+    }
+
+    for covenant in &scenario.covenants {
+        let id = &covenant.id;
+        let facility = match &covenant.terms {
+            CovenantTerms::MinLiquidity { of_facility, .. } => Some(("of_facility", of_facility)),
+            CovenantTerms::Dscr { facility, .. } => Some(("facility", facility)),
+            CovenantTerms::MaxLeverage { .. } => None,
+        };
+        if let Some((field, facility)) = facility
+            && !facility_ids.contains(facility.as_str())
+        {
+            issue(
+                format!("{id}.{field}"),
+                format!("no facility has the id `{facility}`"),
+            );
+        }
+    }
+
+    for (key, _) in &scenario.meta.sources {
+        let item = key.split('.').next().unwrap_or_default();
+        let known = ids.contains(key.as_str())
+            || ids.contains(item)
+            || SECTION_NAMES.contains(&item)
+            || key == "horizon_months";
+        if !known {
+            issue(
+                format!("meta.sources[\"{key}\"]"),
+                "names no input of this scenario".into(),
+            );
+        }
+    }
+
+    for (path, message) in out_of_range_fields(&scenario) {
+        issue(path, message);
+    }
+
+    if issues.is_empty() {
+        Ok(ValidScenario(scenario))
+    } else {
+        Err(ValidationError { issues })
+    }
+}
