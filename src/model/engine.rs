@@ -15,6 +15,11 @@ use super::validate::ValidScenario;
 const HUNDRED: Decimal = dec!(100);
 const TWELVE_HUNDRED: Decimal = dec!(1200);
 
+/// One dollar, in $M. Debt or debt service below it is a rounding residue (a level schedule's
+/// last digit), not a loan: ratio covenants are not tested on it, which also keeps every ratio
+/// inside `Decimal`'s range.
+pub const DUST: Decimal = dec!(0.000001);
+
 /// A run that cannot be represented: only reachable with extreme values at the edge of the ranges.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ModelError {
@@ -522,39 +527,29 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                         breach: headroom_pct < Decimal::ZERO,
                     })
                 }
-                CovenantPlan::Dscr { facility, min }
-                    if quarter_end && quarter_service[facility] > Decimal::ZERO =>
-                {
+                CovenantPlan::Dscr { facility, min } if quarter_end && quarter_service[facility] >= DUST => {
                     let value = quarter_gross[facility]
                         .checked_div(quarter_service[facility])
                         .ok_or_else(|| overflow(ti, "debt service coverage"))?;
-                    let headroom_pct = (value / min - Decimal::ONE) * HUNDRED;
-                    Some(CovenantTest {
-                        value: Some(value),
-                        threshold: min,
-                        headroom_pct,
-                        breach: headroom_pct < Decimal::ZERO,
-                    })
+                    let headroom_pct = value
+                        .checked_div(min)
+                        .and_then(|ratio| (ratio - Decimal::ONE).checked_mul(HUNDRED))
+                        .ok_or_else(|| overflow(ti, "debt service coverage headroom"))?;
+                    Some(CovenantTest { value: Some(value), threshold: min, headroom_pct, breach: headroom_pct < Decimal::ZERO })
                 }
-                CovenantPlan::MaxLeverage { max } if quarter_end && debt > Decimal::ZERO => {
+                CovenantPlan::MaxLeverage { max } if quarter_end && debt >= DUST => {
                     let n = Decimal::from((t + 1).min(12));
                     let annualised = trailing_ebitda * dec!(12) / n;
-                    // Beyond Decimal's range the leverage is, for any covenant, infinite.
-                    let value = if annualised > Decimal::ZERO {
-                        debt.checked_div(annualised)
-                    } else {
-                        None
-                    };
+                    // EBITDA ≤ 0 (or a ratio beyond Decimal's range) is infinite leverage: breached.
+                    let value = if annualised > Decimal::ZERO { debt.checked_div(annualised) } else { None };
                     let headroom_pct = match value {
-                        Some(value) => (max / value - Decimal::ONE) * HUNDRED,
+                        Some(value) => max
+                            .checked_div(value)
+                            .and_then(|ratio| (ratio - Decimal::ONE).checked_mul(HUNDRED))
+                            .ok_or_else(|| overflow(ti, "leverage headroom"))?,
                         None => -HUNDRED,
                     };
-                    Some(CovenantTest {
-                        value,
-                        threshold: max,
-                        headroom_pct,
-                        breach: headroom_pct < Decimal::ZERO,
-                    })
+                    Some(CovenantTest { value, threshold: max, headroom_pct, breach: headroom_pct < Decimal::ZERO })
                 }
                 CovenantPlan::Dscr { .. } | CovenantPlan::MaxLeverage { .. } => None,
             };

@@ -12,10 +12,12 @@ use super::validate::{ValidScenario, ValidationError, validate};
 /// Why a preset's text was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PresetError {
-    #[error("line {line}, column {column}: {message}")]
+    /// The text is not a well-formed scenario; `field` is the path being read (`contracts[3].term_months`).
+    #[error("line {line}, column {column}{}: {message}", field_suffix(field))]
     Syntax {
         line: usize,
         column: usize,
+        field: String,
         message: String,
     },
     #[error(
@@ -59,17 +61,23 @@ struct MetaProbe {
     format_version: u32,
 }
 
-fn syntax_error(err: &ron::error::SpannedError) -> PresetError {
+fn field_suffix(field: &str) -> String {
+    if field.is_empty() { String::new() } else { format!(", {field}") }
+}
+
+fn syntax_error(err: &ron::error::SpannedError, field: String) -> PresetError {
     PresetError::Syntax {
         line: err.span.start.line,
         column: err.span.start.col,
+        field,
         message: err.code.to_string(),
     }
 }
 
 /// Reads a preset's text into a scenario, without judging its values.
 pub fn parse_scenario(text: &str) -> Result<Scenario, PresetError> {
-    if let Ok(probe) = options().from_str::<VersionProbe>(text)
+    let options = options();
+    if let Ok(probe) = options.from_str::<VersionProbe>(text)
         && probe.meta.format_version > FORMAT_VERSION
     {
         return Err(PresetError::NewerFormat {
@@ -77,9 +85,18 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, PresetError> {
             supported: FORMAT_VERSION,
         });
     }
-    options()
-        .from_str::<Scenario>(text)
-        .map_err(|err| syntax_error(&err))
+    let mut deserializer = ron::Deserializer::from_str_with_options(text, &options)
+        .map_err(|err| syntax_error(&err, String::new()))?;
+    // The path serde was reading when it failed, so a bad value is named, not just located.
+    let scenario = serde_path_to_error::deserialize::<_, Scenario>(&mut deserializer).map_err(|err| {
+        let field = err.path().to_string();
+        let field = if field == "." { String::new() } else { field };
+        syntax_error(&deserializer.span_error(err.into_inner()), field)
+    })?;
+    deserializer
+        .end()
+        .map_err(|err| syntax_error(&deserializer.span_error(err), String::new()))?;
+    Ok(scenario)
 }
 
 /// Reads and validates a preset's text.

@@ -1,0 +1,154 @@
+//! The lever registry: paths, ranges, errors, and that every in-range value runs.
+
+use coreweave_whatif::model::levers::{LeverError, apply_assignments, lever, parse_value};
+use coreweave_whatif::model::{Group, LeverKind, LeverValue, Month, default_scenario, levers, run, set_lever, set_lever_text, validate};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+#[test]
+fn the_missions_levers_are_all_addressable() {
+    let scenario = default_scenario().into_scenario();
+    let paths = [
+        "rates.sofr_pct",
+        "ddtl1.spread_pct",
+        "ddtl2.spread_pct",
+        "oem.coupon_pct",
+        "new_debt.coupon_pct",
+        "ddtl2.draws.total",
+        "ddtl2.draws.months",
+        "revolver.commitment",
+        "new_debt.draws.total",
+        "new_debt.draws.from",
+        "openai.start",
+        "openai.ramp_months",
+        "openai.total_value",
+        "openai.term_months",
+        "openai.prepay_pct",
+        "core_scientific.delay_months",
+        "core_scientific.delay_policy",
+        "ipo.amount",
+        "ipo.month",
+        "opex.cost_of_revenue_pct",
+        "denton.capex_per_mw",
+        "ddtl1.amortization.amount",
+        "liquidity.floor",
+        "horizon_months",
+    ];
+    for path in paths {
+        assert!(lever(&scenario, path).is_ok(), "{path} should be a lever");
+    }
+}
+
+#[test]
+fn groups_follow_the_mission() {
+    let scenario = default_scenario().into_scenario();
+    let group = |path: &str| lever(&scenario, path).map(|lever| lever.group).ok();
+    assert_eq!(group("rates.sofr_pct"), Some(Group::InterestRates));
+    assert_eq!(group("ddtl2.spread_pct"), Some(Group::InterestRates));
+    assert_eq!(group("ddtl2.draws.total"), Some(Group::DrawAmounts));
+    assert_eq!(group("openai.ramp_months"), Some(Group::OpenAiContract));
+    assert_eq!(group("core_scientific.delay_months"), Some(Group::CoreScientific));
+    assert_eq!(group("ipo.amount"), Some(Group::IpoEquity));
+    assert_eq!(group("opex.cost_of_revenue_pct"), Some(Group::CostsCapex));
+}
+
+#[test]
+fn set_then_read_back() {
+    let mut scenario = default_scenario().into_scenario();
+    set_lever_text(&mut scenario, "ddtl2.spread_pct", "13").expect("in range");
+    set_lever_text(&mut scenario, "openai.start", "2026-04").expect("in range");
+    set_lever_text(&mut scenario, "core_scientific.delay_policy", "truncate").expect("a choice, any case");
+    set_lever_text(&mut scenario, "openai.ramp_months", "12").expect("whole");
+    assert_eq!(lever(&scenario, "ddtl2.spread_pct").map(|l| l.value), Ok(LeverValue::Number(dec!(13))));
+    assert_eq!(lever(&scenario, "openai.start").map(|l| l.value), Ok(LeverValue::Month(Month::ym(2026, 4))));
+    assert_eq!(lever(&scenario, "core_scientific.delay_policy").map(|l| l.value), Ok(LeverValue::Choice("Truncate")));
+    assert_eq!(scenario.contracts[3].ramp_months, 12);
+}
+
+#[test]
+fn unknown_paths_and_bad_values_name_the_path() {
+    let mut scenario = default_scenario().into_scenario();
+    let before = scenario.clone();
+    let cases = [
+        ("ddtl3.spread_pct", "1", "unknown lever `ddtl3.spread_pct`"),
+        ("rates.sofr_pct", "99", "rates.sofr_pct: 99 is outside 0..=15"),
+        ("rates.sofr_pct", "abc", "rates.sofr_pct: `abc` is not a decimal number"),
+        ("openai.ramp_months", "2.5", "openai.ramp_months: 2.5 is not a whole number"),
+        ("openai.start", "2026-13", "openai.start: `2026-13` is not a month"),
+        ("core_scientific.delay_policy", "Later", "core_scientific.delay_policy: `Later` is not one of Shift, Truncate"),
+        ("ddtl1.coupon_pct", "5", "unknown lever `ddtl1.coupon_pct`"),
+    ];
+    for (path, text, expected) in cases {
+        let err = set_lever_text(&mut scenario, path, text).expect_err(path).to_string();
+        assert!(err.contains(expected), "{path}={text}: got `{err}`");
+    }
+    assert_eq!(scenario, before, "a refused value changes nothing");
+    let err = apply_assignments(&mut scenario, &["rates.sofr_pct"]).expect_err("no =");
+    assert!(matches!(err, LeverError::BadValue { .. }), "{err}");
+}
+
+#[test]
+fn every_lever_reads_its_own_value_back() {
+    let scenario = default_scenario().into_scenario();
+    for lever in levers(&scenario) {
+        let mut copy = scenario.clone();
+        set_lever(&mut copy, &lever.path, &lever.value).unwrap_or_else(|err| panic!("{}: {err}", lever.path));
+        assert_eq!(copy, scenario, "{} round-trips", lever.path);
+        let text = lever.value.to_string();
+        assert_eq!(parse_value(&lever.kind, &text).as_ref(), Ok(&lever.value), "{} parses its own text", lever.path);
+    }
+}
+
+/// The `position`-th point of a lever's grid, wrapped into its range.
+fn grid_value(kind: &LeverKind, position: u32) -> LeverValue {
+    match kind {
+        LeverKind::Number { min, max, step, .. } => {
+            let points = ((max - min) / step).floor();
+            let index = Decimal::from(position) % (points + Decimal::ONE);
+            LeverValue::Number((min + index * step).min(*max))
+        }
+        LeverKind::Month { min, max } => {
+            let span = (max.index() - min.index() + 1) as u32;
+            LeverValue::Month(min.plus((position % span) as i32))
+        }
+        LeverKind::Choice { choices } => LeverValue::Choice(choices[position as usize % choices.len()]),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Any in-range value of any lever, alone or combined with others, validates and runs;
+    /// the cash identity of spec §4 holds every month and no balance goes negative.
+    #[test]
+    fn any_in_range_levers_run_and_keep_the_books(
+        positions in prop::collection::vec(any::<u32>(), 120),
+        changed in prop::collection::vec(any::<bool>(), 120),
+        preset in 0usize..coreweave_whatif::model::preset::SHIPPED_PRESETS.len(),
+    ) {
+        let text = coreweave_whatif::model::preset::SHIPPED_PRESETS[preset].1;
+        let mut scenario = coreweave_whatif::model::parse_preset(text).expect("shipped preset").into_scenario();
+        for (i, lever) in levers(&scenario).into_iter().enumerate() {
+            if changed.get(i).copied().unwrap_or(false) {
+                let value = grid_value(&lever.kind, positions.get(i).copied().unwrap_or(0));
+                set_lever(&mut scenario, &lever.path, &value).map_err(|err| TestCaseError::fail(err.to_string()))?;
+            }
+        }
+        let valid = validate(scenario).map_err(|err| TestCaseError::fail(err.to_string()))?;
+        let outcome = run(&valid).map_err(|err| TestCaseError::fail(err.to_string()))?;
+        let mut cash = valid.scenario().opening.cash;
+        for (t, row) in outcome.months.iter().enumerate() {
+            let expected = cash + row.collections - row.cost_of_revenue - row.opex - row.capex - row.reimbursement
+                - row.interest - row.principal + row.draws + row.equity + row.revolver_draw - row.revolver_repay;
+            prop_assert_eq!(row.cash, expected, "cash identity in {}", row.month);
+            cash = row.cash;
+            for (f, id) in outcome.facility_ids.iter().enumerate() {
+                let balance = outcome.facility(t, f).balance;
+                prop_assert!(balance >= Decimal::ZERO, "{}.balance = {} in {}", id, balance, row.month);
+            }
+            prop_assert!(row.debt >= Decimal::ZERO);
+            prop_assert!(row.revolver_draw >= Decimal::ZERO && row.revolver_repay >= Decimal::ZERO);
+        }
+    }
+}
