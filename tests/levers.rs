@@ -1,7 +1,10 @@
 //! The lever registry: paths, ranges, errors, and that every in-range value runs.
 
 use coreweave_whatif::model::levers::{LeverError, apply_assignments, lever, parse_value};
-use coreweave_whatif::model::{Group, LeverKind, LeverValue, Month, default_scenario, levers, run, set_lever, set_lever_text, validate};
+use coreweave_whatif::model::{
+    Group, LeverKind, LeverValue, Month, default_scenario, levers, run, set_lever, set_lever_text,
+    validate,
+};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -48,7 +51,10 @@ fn groups_follow_the_mission() {
     assert_eq!(group("ddtl2.spread_pct"), Some(Group::InterestRates));
     assert_eq!(group("ddtl2.draws.total"), Some(Group::DrawAmounts));
     assert_eq!(group("openai.ramp_months"), Some(Group::OpenAiContract));
-    assert_eq!(group("core_scientific.delay_months"), Some(Group::CoreScientific));
+    assert_eq!(
+        group("core_scientific.delay_months"),
+        Some(Group::CoreScientific)
+    );
     assert_eq!(group("ipo.amount"), Some(Group::IpoEquity));
     assert_eq!(group("opex.cost_of_revenue_pct"), Some(Group::CostsCapex));
 }
@@ -58,11 +64,21 @@ fn set_then_read_back() {
     let mut scenario = default_scenario().into_scenario();
     set_lever_text(&mut scenario, "ddtl2.spread_pct", "13").expect("in range");
     set_lever_text(&mut scenario, "openai.start", "2026-04").expect("in range");
-    set_lever_text(&mut scenario, "core_scientific.delay_policy", "truncate").expect("a choice, any case");
+    set_lever_text(&mut scenario, "core_scientific.delay_policy", "truncate")
+        .expect("a choice, any case");
     set_lever_text(&mut scenario, "openai.ramp_months", "12").expect("whole");
-    assert_eq!(lever(&scenario, "ddtl2.spread_pct").map(|l| l.value), Ok(LeverValue::Number(dec!(13))));
-    assert_eq!(lever(&scenario, "openai.start").map(|l| l.value), Ok(LeverValue::Month(Month::ym(2026, 4))));
-    assert_eq!(lever(&scenario, "core_scientific.delay_policy").map(|l| l.value), Ok(LeverValue::Choice("Truncate")));
+    assert_eq!(
+        lever(&scenario, "ddtl2.spread_pct").map(|l| l.value),
+        Ok(LeverValue::Number(dec!(13)))
+    );
+    assert_eq!(
+        lever(&scenario, "openai.start").map(|l| l.value),
+        Ok(LeverValue::Month(Month::ym(2026, 4)))
+    );
+    assert_eq!(
+        lever(&scenario, "core_scientific.delay_policy").map(|l| l.value),
+        Ok(LeverValue::Choice("Truncate"))
+    );
     assert_eq!(scenario.contracts[3].ramp_months, 12);
 }
 
@@ -72,15 +88,37 @@ fn unknown_paths_and_bad_values_name_the_path() {
     let before = scenario.clone();
     let cases = [
         ("ddtl3.spread_pct", "1", "unknown lever `ddtl3.spread_pct`"),
-        ("rates.sofr_pct", "99", "rates.sofr_pct: 99 is outside 0..=15"),
-        ("rates.sofr_pct", "abc", "rates.sofr_pct: `abc` is not a decimal number"),
-        ("openai.ramp_months", "2.5", "openai.ramp_months: 2.5 is not a whole number"),
-        ("openai.start", "2026-13", "openai.start: `2026-13` is not a month"),
-        ("core_scientific.delay_policy", "Later", "core_scientific.delay_policy: `Later` is not one of Shift, Truncate"),
+        (
+            "rates.sofr_pct",
+            "99",
+            "rates.sofr_pct: 99 is outside 0..=15",
+        ),
+        (
+            "rates.sofr_pct",
+            "abc",
+            "rates.sofr_pct: `abc` is not a decimal number",
+        ),
+        (
+            "openai.ramp_months",
+            "2.5",
+            "openai.ramp_months: 2.5 is not a whole number",
+        ),
+        (
+            "openai.start",
+            "2026-13",
+            "openai.start: `2026-13` is not a month",
+        ),
+        (
+            "core_scientific.delay_policy",
+            "Later",
+            "core_scientific.delay_policy: `Later` is not one of Shift, Truncate",
+        ),
         ("ddtl1.coupon_pct", "5", "unknown lever `ddtl1.coupon_pct`"),
     ];
     for (path, text, expected) in cases {
-        let err = set_lever_text(&mut scenario, path, text).expect_err(path).to_string();
+        let err = set_lever_text(&mut scenario, path, text)
+            .expect_err(path)
+            .to_string();
         assert!(err.contains(expected), "{path}={text}: got `{err}`");
     }
     assert_eq!(scenario, before, "a refused value changes nothing");
@@ -93,10 +131,16 @@ fn every_lever_reads_its_own_value_back() {
     let scenario = default_scenario().into_scenario();
     for lever in levers(&scenario) {
         let mut copy = scenario.clone();
-        set_lever(&mut copy, &lever.path, &lever.value).unwrap_or_else(|err| panic!("{}: {err}", lever.path));
+        set_lever(&mut copy, &lever.path, &lever.value)
+            .unwrap_or_else(|err| panic!("{}: {err}", lever.path));
         assert_eq!(copy, scenario, "{} round-trips", lever.path);
         let text = lever.value.to_string();
-        assert_eq!(parse_value(&lever.kind, &text).as_ref(), Ok(&lever.value), "{} parses its own text", lever.path);
+        assert_eq!(
+            parse_value(&lever.kind, &text).as_ref(),
+            Ok(&lever.value),
+            "{} parses its own text",
+            lever.path
+        );
     }
 }
 
@@ -112,7 +156,9 @@ fn grid_value(kind: &LeverKind, position: u32) -> LeverValue {
             let span = (max.index() - min.index() + 1) as u32;
             LeverValue::Month(min.plus((position % span) as i32))
         }
-        LeverKind::Choice { choices } => LeverValue::Choice(choices[position as usize % choices.len()]),
+        LeverKind::Choice { choices } => {
+            LeverValue::Choice(choices[position as usize % choices.len()])
+        }
     }
 }
 

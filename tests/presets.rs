@@ -21,11 +21,22 @@ fn every_shipped_preset_loads_runs_and_round_trips() {
         let valid = parse_preset(text).unwrap_or_else(|err| panic!("{stem}: {err}"));
         run(&valid).unwrap_or_else(|err| panic!("{stem}: {err}"));
         let written = to_ron(valid.scenario()).expect("serialises");
-        let again = parse_preset(&written).unwrap_or_else(|err| panic!("{stem} after save: {err}\n{written}"));
+        let again = parse_preset(&written)
+            .unwrap_or_else(|err| panic!("{stem} after save: {err}\n{written}"));
         assert_eq!(again, valid, "{stem}: load → save → load is equal");
-        assert_eq!(to_ron(again.scenario()).expect("serialises"), written, "{stem}: saving is stable");
-        assert!(!valid.scenario().meta.description.is_empty(), "{stem} has a description");
-        assert!(!valid.scenario().meta.sources.is_empty(), "{stem} has source notes");
+        assert_eq!(
+            to_ron(again.scenario()).expect("serialises"),
+            written,
+            "{stem}: saving is stable"
+        );
+        assert!(
+            !valid.scenario().meta.description.is_empty(),
+            "{stem} has a description"
+        );
+        assert!(
+            !valid.scenario().meta.sources.is_empty(),
+            "{stem} has source notes"
+        );
     }
 }
 
@@ -45,7 +56,11 @@ fn files_round_trip_through_disk() {
     let scenario = default_scenario();
     preset_file::save(&path, scenario.scenario()).expect("saves");
     assert_eq!(preset_file::load(&path).expect("loads"), scenario);
-    let leftovers: Vec<_> = fs::read_dir(&dir).expect("dir").filter_map(Result::ok).map(|e| e.file_name()).collect();
+    let leftovers: Vec<_> = fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
     assert_eq!(leftovers.len(), 1, "no temporary file left: {leftovers:?}");
 }
 
@@ -57,7 +72,9 @@ fn edited(from: &str, to: &str) -> String {
 }
 
 fn error_of(text: &str) -> String {
-    parse_preset(text).expect_err("should be refused").to_string()
+    parse_preset(text)
+        .expect_err("should be refused")
+        .to_string()
 }
 
 #[test]
@@ -73,26 +90,50 @@ fn malformed_ron_reports_line_and_column() {
 
 #[test]
 fn a_negative_term_names_line_and_field() {
-    let err = error_of(&edited("start: \"2025-10\", term_months: 60", "start: \"2025-10\", term_months: -60"));
+    let err = error_of(&edited(
+        "start: \"2025-10\", term_months: 60",
+        "start: \"2025-10\", term_months: -60",
+    ));
     assert!(err.contains("contracts[3].term_months"), "{err}");
     assert!(err.starts_with("line "), "{err}");
 }
 
 #[test]
 fn unknown_fields_are_refused_by_name() {
-    let err = error_of(&edited("horizon_months: 72,", "horizon_months: 72,\n    horizon_years: 6,"));
+    let err = error_of(&edited(
+        "horizon_months: 72,",
+        "horizon_months: 72,\n    horizon_years: 6,",
+    ));
     assert!(err.contains("horizon_years"), "{err}");
 }
 
 #[test]
 fn meaningless_values_report_their_path() {
     let cases = [
-        (("horizon_months: 72", "horizon_months: 200"), "horizon_months: 200 is outside 12..=120"),
-        (("horizon_months: 72", "horizon_months: 6"), "horizon_months: 6 is outside 12..=120"),
-        (("every: 3, from: \"2025-03\"", "every: 0, from: \"2025-03\""), "ddtl1.amortization.every: 0 is outside 1..=12"),
-        (("rates: (sofr_pct: \"4.30\")", "rates: (sofr_pct: \"-1\")"), "rates.sofr_pct: -1 is outside 0..=15"),
-        (("total_value: \"11900\"", "total_value: \"1e25\""), "openai.total_value: 10000000000000000000000000 is outside 0..=60000"),
-        (("floor: \"25\"", "floor: \"0\""), "liquidity.floor: 0 is outside 1..=10000"),
+        (
+            ("horizon_months: 72", "horizon_months: 200"),
+            "horizon_months: 200 is outside 12..=120",
+        ),
+        (
+            ("horizon_months: 72", "horizon_months: 6"),
+            "horizon_months: 6 is outside 12..=120",
+        ),
+        (
+            ("every: 3, from: \"2025-03\"", "every: 0, from: \"2025-03\""),
+            "ddtl1.amortization.every: 0 is outside 1..=12",
+        ),
+        (
+            ("rates: (sofr_pct: \"4.30\")", "rates: (sofr_pct: \"-1\")"),
+            "rates.sofr_pct: -1 is outside 0..=15",
+        ),
+        (
+            ("total_value: \"11900\"", "total_value: \"1e25\""),
+            "openai.total_value: 10000000000000000000000000 is outside 0..=60000",
+        ),
+        (
+            ("floor: \"25\"", "floor: \"0\""),
+            "liquidity.floor: 0 is outside 1..=10000",
+        ),
     ];
     for ((from, to), expected) in cases {
         let err = error_of(&edited(from, to));
@@ -102,7 +143,13 @@ fn meaningless_values_report_their_path() {
 
 #[test]
 fn absurd_numbers_are_errors_not_crashes() {
-    for absurd in ["\"1e40\"", "\"79228162514264337593543950336\"", "1e300", "\"NaN\"", "\"\""] {
+    for absurd in [
+        "\"1e40\"",
+        "\"79228162514264337593543950336\"",
+        "1e300",
+        "\"NaN\"",
+        "\"\"",
+    ] {
         let text = edited("total_value: \"11900\"", &format!("total_value: {absurd}"));
         let err = error_of(&text);
         assert!(err.contains("total_value"), "{absurd}: {err}");
@@ -112,14 +159,44 @@ fn absurd_numbers_are_errors_not_crashes() {
 #[test]
 fn broken_references_name_the_referring_field() {
     let cases = [
-        (("pledged_to: \"ddtl2\"", "pledged_to: \"ddtl9\""), "microsoft.pledged_to: no facility has the id `ddtl9`"),
-        (("of_facility: \"ddtl2\"", "of_facility: \"nope\""), "liquidity.of_facility: no facility has the id `nope`"),
-        (("Dscr(facility: \"ddtl2\"", "Dscr(facility: \"gone\""), "dscr.facility: no facility has the id `gone`"),
-        (("customer_cuts: []", "customer_cuts: [(id: \"cut\", customer: \"Microsoftt\", cut_pct: \"10\", from: \"2026-01\")]"), "cut.customer: no contract is with the customer `Microsoftt`"),
-        (("(id: \"nvidia\"", "(id: \"microsoft\""), "contracts[1].id: `microsoft` is used by another item"),
-        (("(id: \"nvidia\"", "(id: \"Nvidia\""), "contracts[1].id: `Nvidia` is not an id"),
-        (("(id: \"nvidia\"", "(id: \"rates\""), "contracts[1].id: `rates` is a section name"),
-        (("\"opening.cash\":", "\"opening.cashh\": \"x\", \"ghost.total_value\":"), "meta.sources[\"ghost.total_value\"]: names no input"),
+        (
+            ("pledged_to: \"ddtl2\"", "pledged_to: \"ddtl9\""),
+            "microsoft.pledged_to: no facility has the id `ddtl9`",
+        ),
+        (
+            ("of_facility: \"ddtl2\"", "of_facility: \"nope\""),
+            "liquidity.of_facility: no facility has the id `nope`",
+        ),
+        (
+            ("Dscr(facility: \"ddtl2\"", "Dscr(facility: \"gone\""),
+            "dscr.facility: no facility has the id `gone`",
+        ),
+        (
+            (
+                "customer_cuts: []",
+                "customer_cuts: [(id: \"cut\", customer: \"Microsoftt\", cut_pct: \"10\", from: \"2026-01\")]",
+            ),
+            "cut.customer: no contract is with the customer `Microsoftt`",
+        ),
+        (
+            ("(id: \"nvidia\"", "(id: \"microsoft\""),
+            "contracts[1].id: `microsoft` is used by another item",
+        ),
+        (
+            ("(id: \"nvidia\"", "(id: \"Nvidia\""),
+            "contracts[1].id: `Nvidia` is not an id",
+        ),
+        (
+            ("(id: \"nvidia\"", "(id: \"rates\""),
+            "contracts[1].id: `rates` is a section name",
+        ),
+        (
+            (
+                "\"opening.cash\":",
+                "\"opening.cashh\": \"x\", \"ghost.total_value\":",
+            ),
+            "meta.sources[\"ghost.total_value\"]: names no input",
+        ),
     ];
     for ((from, to), expected) in cases {
         let err = error_of(&edited(from, to));
@@ -129,18 +206,31 @@ fn broken_references_name_the_referring_field() {
 
 #[test]
 fn a_newer_format_asks_for_an_update() {
-    let text = edited("format_version: 1", "format_version: 2,\n        future_field: true");
+    let text = edited(
+        "format_version: 1",
+        "format_version: 2,\n        future_field: true",
+    );
     assert_eq!(
         parse_preset(&text).expect_err("newer"),
-        PresetError::NewerFormat { found: 2, supported: 1 },
+        PresetError::NewerFormat {
+            found: 2,
+            supported: 1
+        },
         "the version is checked before the unknown field"
     );
 }
 
 #[test]
 fn a_revolver_with_a_schedule_is_refused() {
-    let text = edited("commitment: \"650\",", "commitment: \"650\",\n            draws: (total: \"100\", from: \"2025-01\", months: 1),");
-    assert!(error_of(&text).contains("revolver.draws.total"), "{}", error_of(&text));
+    let text = edited(
+        "commitment: \"650\",",
+        "commitment: \"650\",\n            draws: (total: \"100\", from: \"2025-01\", months: 1),",
+    );
+    assert!(
+        error_of(&text).contains("revolver.draws.total"),
+        "{}",
+        error_of(&text)
+    );
 }
 
 #[test]
@@ -149,18 +239,38 @@ fn file_errors_name_the_file() {
     let bad = dir.join("bad.ron");
     fs::write(&bad, edited("horizon_months: 72", "horizon_months: 7000")).expect("write");
     let err = preset_file::load(&bad).expect_err("invalid").to_string();
-    assert!(err.contains("bad.ron") && err.contains("horizon_months"), "{err}");
+    assert!(
+        err.contains("bad.ron") && err.contains("horizon_months"),
+        "{err}"
+    );
 
     let missing = dir.join("missing.ron");
-    assert!(preset_file::load(&missing).expect_err("missing").to_string().contains("missing.ron"));
+    assert!(
+        preset_file::load(&missing)
+            .expect_err("missing")
+            .to_string()
+            .contains("missing.ron")
+    );
 
     let binary = dir.join("binary.ron");
     fs::write(&binary, [0xff, 0xfe, 0x00]).expect("write");
-    assert!(preset_file::load(&binary).expect_err("binary").to_string().contains("UTF-8"));
+    assert!(
+        preset_file::load(&binary)
+            .expect_err("binary")
+            .to_string()
+            .contains("UTF-8")
+    );
 
     let huge = dir.join("huge.ron");
-    fs::write(&huge, vec![b' '; (preset_file::MAX_PRESET_BYTES + 1) as usize]).expect("write");
-    assert!(matches!(preset_file::load(&huge), Err(preset_file::FileError::TooLarge { .. })));
+    fs::write(
+        &huge,
+        vec![b' '; (preset_file::MAX_PRESET_BYTES + 1) as usize],
+    )
+    .expect("write");
+    assert!(matches!(
+        preset_file::load(&huge),
+        Err(preset_file::FileError::TooLarge { .. })
+    ));
 }
 
 #[test]
@@ -170,11 +280,23 @@ fn a_failed_save_leaves_the_old_file_whole() {
     let target = dir.join("taken.ron");
     fs::create_dir(&target).expect("dir");
     fs::write(target.join("inside"), "keep").expect("write");
-    let err = preset_file::save(&target, default_scenario().scenario()).expect_err("cannot replace a directory");
+    let err = preset_file::save(&target, default_scenario().scenario())
+        .expect_err("cannot replace a directory");
     assert!(err.to_string().contains("taken.ron"), "{err}");
-    assert_eq!(fs::read_to_string(target.join("inside")).expect("still there"), "keep");
-    let names: Vec<String> = fs::read_dir(&dir).expect("dir").filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
-    assert_eq!(names, vec!["taken.ron".to_owned()], "the temporary file was removed");
+    assert_eq!(
+        fs::read_to_string(target.join("inside")).expect("still there"),
+        "keep"
+    );
+    let names: Vec<String> = fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["taken.ron".to_owned()],
+        "the temporary file was removed"
+    );
 
     // Overwriting a real preset replaces it whole.
     let path = dir.join("preset.ron");

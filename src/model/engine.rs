@@ -527,7 +527,9 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                         breach: headroom_pct < Decimal::ZERO,
                     })
                 }
-                CovenantPlan::Dscr { facility, min } if quarter_end && quarter_service[facility] >= DUST => {
+                CovenantPlan::Dscr { facility, min }
+                    if quarter_end && quarter_service[facility] >= DUST =>
+                {
                     let value = quarter_gross[facility]
                         .checked_div(quarter_service[facility])
                         .ok_or_else(|| overflow(ti, "debt service coverage"))?;
@@ -535,13 +537,22 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                         .checked_div(min)
                         .and_then(|ratio| (ratio - Decimal::ONE).checked_mul(HUNDRED))
                         .ok_or_else(|| overflow(ti, "debt service coverage headroom"))?;
-                    Some(CovenantTest { value: Some(value), threshold: min, headroom_pct, breach: headroom_pct < Decimal::ZERO })
+                    Some(CovenantTest {
+                        value: Some(value),
+                        threshold: min,
+                        headroom_pct,
+                        breach: headroom_pct < Decimal::ZERO,
+                    })
                 }
                 CovenantPlan::MaxLeverage { max } if quarter_end && debt >= DUST => {
                     let n = Decimal::from((t + 1).min(12));
                     let annualised = trailing_ebitda * dec!(12) / n;
                     // EBITDA ≤ 0 (or a ratio beyond Decimal's range) is infinite leverage: breached.
-                    let value = if annualised > Decimal::ZERO { debt.checked_div(annualised) } else { None };
+                    let value = if annualised > Decimal::ZERO {
+                        debt.checked_div(annualised)
+                    } else {
+                        None
+                    };
                     let headroom_pct = match value {
                         Some(value) => max
                             .checked_div(value)
@@ -549,7 +560,12 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                             .ok_or_else(|| overflow(ti, "leverage headroom"))?,
                         None => -HUNDRED,
                     };
-                    Some(CovenantTest { value, threshold: max, headroom_pct, breach: headroom_pct < Decimal::ZERO })
+                    Some(CovenantTest {
+                        value,
+                        threshold: max,
+                        headroom_pct,
+                        breach: headroom_pct < Decimal::ZERO,
+                    })
                 }
                 CovenantPlan::Dscr { .. } | CovenantPlan::MaxLeverage { .. } => None,
             };

@@ -62,7 +62,11 @@ struct MetaProbe {
 }
 
 fn field_suffix(field: &str) -> String {
-    if field.is_empty() { String::new() } else { format!(", {field}") }
+    if field.is_empty() {
+        String::new()
+    } else {
+        format!(", {field}")
+    }
 }
 
 fn syntax_error(err: &ron::error::SpannedError, field: String) -> PresetError {
@@ -88,11 +92,12 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, PresetError> {
     let mut deserializer = ron::Deserializer::from_str_with_options(text, &options)
         .map_err(|err| syntax_error(&err, String::new()))?;
     // The path serde was reading when it failed, so a bad value is named, not just located.
-    let scenario = serde_path_to_error::deserialize::<_, Scenario>(&mut deserializer).map_err(|err| {
-        let field = err.path().to_string();
-        let field = if field == "." { String::new() } else { field };
-        syntax_error(&deserializer.span_error(err.into_inner()), field)
-    })?;
+    let scenario =
+        serde_path_to_error::deserialize::<_, Scenario>(&mut deserializer).map_err(|err| {
+            let field = err.path().to_string();
+            let field = if field == "." { String::new() } else { field };
+            syntax_error(&deserializer.span_error(err.into_inner()), field)
+        })?;
     deserializer
         .end()
         .map_err(|err| syntax_error(&deserializer.span_error(err), String::new()))?;

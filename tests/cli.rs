@@ -1,0 +1,250 @@
+//! The CLI, driven in-process (and once through the real binary for exit codes).
+
+use clap::Parser;
+use coreweave_whatif::cli::{Cli, execute};
+use coreweave_whatif::model::outcome::BASE_COLUMNS;
+use coreweave_whatif::model::{default_scenario, run};
+use serde_json::Value;
+
+/// Runs `coreweave-whatif ARGS…` in-process: (succeeded as a check, stdout) or the error text.
+fn cli(args: &[&str]) -> Result<(bool, String), String> {
+    let parsed =
+        Cli::try_parse_from(std::iter::once("coreweave-whatif").chain(args.iter().copied()))
+            .map_err(|err| err.to_string())?;
+    let command = parsed.command.ok_or("no subcommand")?;
+    let mut out = Vec::new();
+    let ok = execute(command, &mut out).map_err(|err| format!("{err:#}"))?;
+    Ok((ok, String::from_utf8(out).map_err(|err| err.to_string())?))
+}
+
+fn stdout(args: &[&str]) -> String {
+    cli(args).unwrap_or_else(|err| panic!("{args:?}: {err}")).1
+}
+
+#[test]
+fn run_csv_has_every_spec_column_and_exact_values() {
+    let csv = stdout(&["run", "default", "--format", "csv"]);
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    assert_eq!(&header[..BASE_COLUMNS.len()], &BASE_COLUMNS[..]);
+    for column in [
+        "revenue.openai",
+        "ddtl2.balance",
+        "ddtl2.interest",
+        "revolver.draw",
+        "dscr.headroom_pct",
+        "liquidity.breach",
+    ] {
+        assert!(header.contains(&column), "{column} in {header:?}");
+    }
+    let rows: Vec<Vec<&str>> = lines.map(|line| line.split(',').collect()).collect();
+    assert_eq!(rows.len(), 72);
+    let outcome = run(&default_scenario()).expect("runs");
+    let cash = header
+        .iter()
+        .position(|c| *c == "cash")
+        .expect("cash column");
+    for (t, row) in rows.iter().enumerate() {
+        assert_eq!(row.len(), header.len(), "row {t}");
+        assert_eq!(
+            row[cash],
+            outcome.months[t].cash.normalize().to_string(),
+            "cash in row {t} is exact"
+        );
+    }
+}
+
+#[test]
+fn run_json_holds_scenario_months_and_kpis() {
+    let doc: Value = serde_json::from_str(&stdout(&[
+        "run",
+        "default",
+        "--format",
+        "json",
+        "--set",
+        "rates.sofr_pct=5",
+    ]))
+    .expect("json");
+    assert_eq!(
+        doc["scenario"]["rates"]["sofr_pct"], "5",
+        "the override is in the echoed scenario"
+    );
+    let months = doc["months"].as_array().expect("months");
+    assert_eq!(months.len(), 72);
+    assert_eq!(months[0]["month"], "2025-01");
+    assert!(months[0]["cash"].is_string(), "decimals are strings");
+    assert!(
+        months[0]["dscr.value"].is_null(),
+        "untested covenant months are null"
+    );
+    assert!(
+        months[2]["dscr.value"].is_string(),
+        "tested at the quarter end"
+    );
+    assert!(doc["kpis"]["funding_need"].is_string());
+}
+
+#[test]
+fn run_writes_to_a_file_with_out() {
+    let path = std::env::temp_dir().join(format!("cw-ledger-{}.csv", std::process::id()));
+    let (_, printed) = cli(&[
+        "run",
+        "default",
+        "--format",
+        "csv",
+        "--out",
+        path.to_str().expect("utf-8 path"),
+    ])
+    .expect("runs");
+    assert!(printed.is_empty());
+    let written = std::fs::read_to_string(&path).expect("written");
+    assert_eq!(written, stdout(&["run", "default", "--format", "csv"]));
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn table_is_aligned_and_rounded() {
+    let table = stdout(&["run", "default"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 73);
+    assert!(lines[0].trim_start().starts_with("month"));
+    assert!(lines[1].starts_with("2025-01"));
+    assert!(
+        lines[1].contains("885.96"),
+        "cash rounded to $0.01M: {}",
+        lines[1]
+    );
+}
+
+#[test]
+fn kpis_text_and_json_agree() {
+    let text = stdout(&["kpis", "default"]);
+    assert!(
+        text.contains("runway_month     cash goes below zero in 2025-05"),
+        "{text}"
+    );
+    assert!(
+        text.contains("first_breach     liquidity in 2025-04"),
+        "{text}"
+    );
+    let json: Value =
+        serde_json::from_str(&stdout(&["kpis", "default", "--format", "json"])).expect("json");
+    assert_eq!(json["runway_month"], "2025-05");
+    assert_eq!(json["first_breach"]["covenant"], "liquidity");
+}
+
+#[test]
+fn set_overrides_move_the_kpis() {
+    let base: Value =
+        serde_json::from_str(&stdout(&["kpis", "default", "--format", "json"])).expect("json");
+    let delayed: Value = serde_json::from_str(&stdout(&[
+        "kpis",
+        "default",
+        "--format",
+        "json",
+        "--set",
+        "core_scientific.delay_months=12",
+        "--set",
+        "core_scientific.delay_policy=Truncate",
+    ]))
+    .expect("json");
+    let need = |v: &Value| {
+        v["funding_need"]
+            .as_str()
+            .and_then(|s| s.parse::<f64>().ok())
+            .expect("decimal")
+    };
+    assert!(
+        need(&delayed) > need(&base),
+        "a year's delay with lost revenue needs more money"
+    );
+}
+
+#[test]
+fn show_prints_the_resolved_scenario() {
+    let ron = stdout(&["show", "default", "--set", "openai.ramp_months=9"]);
+    let scenario =
+        coreweave_whatif::model::parse_preset(&ron).expect("show's RON is a valid preset");
+    assert_eq!(scenario.scenario().contracts[3].ramp_months, 9);
+    let json: Value =
+        serde_json::from_str(&stdout(&["show", "default", "--format", "json"])).expect("json");
+    assert_eq!(json["facilities"][1]["id"], "ddtl2");
+    assert_eq!(json["facilities"][1]["opening_balance"], "3843.8");
+}
+
+#[test]
+fn bad_set_names_the_path() {
+    let err = cli(&["kpis", "default", "--set", "ddtl9.spread_pct=3"]).expect_err("unknown");
+    assert!(err.contains("unknown lever `ddtl9.spread_pct`"), "{err}");
+    let err = cli(&["kpis", "default", "--set", "rates.sofr_pct=40"]).expect_err("range");
+    assert!(
+        err.contains("rates.sofr_pct: 40 is outside 0..=15"),
+        "{err}"
+    );
+}
+
+#[test]
+fn levers_json_lists_the_registry() {
+    let json: Value = serde_json::from_str(&stdout(&["levers", "--format", "json"])).expect("json");
+    let levers = json.as_array().expect("array");
+    let find = |path: &str| {
+        levers
+            .iter()
+            .find(|l| l["path"] == path)
+            .unwrap_or_else(|| panic!("{path}"))
+    };
+    let sofr = find("rates.sofr_pct");
+    assert_eq!(
+        (
+            sofr["kind"].as_str(),
+            sofr["min"].as_str(),
+            sofr["max"].as_str(),
+            sofr["unit"].as_str()
+        ),
+        (Some("number"), Some("0"), Some("15"), Some("%"))
+    );
+    assert_eq!(sofr["group"], "Interest rates");
+    assert!(sofr["source"].is_string());
+    let start = find("openai.start");
+    assert_eq!(
+        (start["kind"].as_str(), start["step"].as_i64()),
+        (Some("month"), Some(1))
+    );
+    assert!(start["min"].as_str().is_some_and(|m| m.len() == 7));
+    let policy = find("core_scientific.delay_policy");
+    assert_eq!(policy["kind"], "choice");
+    assert_eq!(policy["choices"], serde_json::json!(["Shift", "Truncate"]));
+    for lever in levers {
+        for key in ["path", "label", "group", "unit", "kind", "source"] {
+            assert!(lever.get(key).is_some(), "{key} in {lever}");
+        }
+    }
+    assert!(stdout(&["levers"]).contains("Interest rates\n  rates.sofr_pct"));
+}
+
+#[test]
+fn check_reports_each_preset_and_fails_if_any_is_bad() {
+    let dir = std::env::temp_dir().join(format!("cw-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let bad = dir.join("bad.ron");
+    std::fs::write(&bad, "(meta: (name: \"x\", format_version: 1))").expect("write");
+    let presets = concat!(env!("CARGO_MANIFEST_DIR"), "/presets/s1-base.ron");
+    let (ok, text) = cli(&["check", presets, "default"]).expect("runs");
+    assert!(ok, "{text}");
+    let (ok, text) = cli(&["check", presets, bad.to_str().expect("utf-8")]).expect("runs");
+    assert!(!ok);
+    assert!(text.contains("FAIL") && text.contains("bad.ron"), "{text}");
+
+    // Through the real binary: the exit code is what scripts see.
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_coreweave-whatif"))
+        .args(["check", presets])
+        .status()
+        .expect("runs");
+    assert!(status.success());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_coreweave-whatif"))
+        .args(["check", bad.to_str().expect("utf-8")])
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let _ = std::fs::remove_dir_all(dir);
+}
