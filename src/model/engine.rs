@@ -27,17 +27,34 @@ pub enum ModelError {
     Overflow { month: Month, what: String },
 }
 
+/// Derived monthly amounts (a contract's full rate and ramp months, draw, capex and level
+/// payment parts, sweeps and revolver moves) are held to 1e-10 $M, a ten-thousandth of a dollar.
+pub const AMOUNT_DP: u32 = 10;
+/// Derived rates and shares (a monthly interest rate `rate / 1200`) are held to 1e-14.
+pub const RATE_DP: u32 = 14;
+
+/// Holding derived values to a fixed number of places keeps every product inside Decimal's
+/// 96-bit fast path (a 28-digit operand costs ~10× more) and moves no figure by a cent over
+/// 120 months. These two functions are the only rounding inside the engine.
+fn held_amount(value: Decimal) -> Decimal {
+    value.round_dp(AMOUNT_DP)
+}
+
+fn held_rate(value: Decimal) -> Decimal {
+    value.round_dp(RATE_DP)
+}
+
 /// One contract, prepared.
 struct ContractPlan {
     /// Effective start `e` (after the Core Scientific delay) and exclusive end, as month indices.
     start: i32,
     end: i32,
-    /// The full monthly rate `F`.
+    /// The full monthly rate `F = V / Σw(k)`.
     full_rate: Decimal,
-    /// `w(k)` for the ramp months `k < R − 1`; later months weigh 1.
-    ramp_weights: Vec<Decimal>,
-    /// `1 − prepay_pct/100`.
-    collected_share: Decimal,
+    /// `F × w(k)` for the ramp months `k < R − 1`; later months earn `F`.
+    ramp_revenue: Vec<Decimal>,
+    /// `1 − prepay_pct/100`, or `None` when nothing is prepaid.
+    collected_share: Option<Decimal>,
     /// `prepay_pct/100 × V`, received in month `start`.
     prepayment: Decimal,
     /// `(from, 1 − cut_pct/100)` of every cut on this contract's customer.
@@ -49,19 +66,13 @@ struct ContractPlan {
 /// A scheduled amortisation, prepared.
 enum Schedule {
     None,
-    Fixed {
-        amount: Decimal,
-        every: i32,
-        from: i32,
-    },
-    Level {
-        every: i32,
-        from: i32,
-        payments: u32,
-    },
+    Fixed { amount: Decimal, every: i32, from: i32 },
+    Level { every: i32, from: i32, payments: u32 },
 }
 
 struct FacilityPlan {
+    is_revolver: bool,
+    /// `rate / 1200`.
     monthly_rate: Decimal,
     commitment: Decimal,
     opening_balance: Decimal,
@@ -74,18 +85,9 @@ struct FacilityPlan {
 }
 
 enum CovenantPlan {
-    MinLiquidity {
-        floor: Decimal,
-        share: Decimal,
-        facility: usize,
-    },
-    Dscr {
-        facility: usize,
-        min: Decimal,
-    },
-    MaxLeverage {
-        max: Decimal,
-    },
+    MinLiquidity { floor: Decimal, share: Decimal, facility: usize },
+    Dscr { facility: usize, min: Decimal },
+    MaxLeverage { max: Decimal },
 }
 
 /// Everything month-invariant, derived once per run.
@@ -109,9 +111,65 @@ struct Plan {
 }
 
 fn overflow(month: i32, what: &str) -> ModelError {
-    ModelError::Overflow {
-        month: Month::from_index(month),
-        what: what.to_owned(),
+    ModelError::Overflow { month: Month::from_index(month), what: what.to_owned() }
+}
+
+impl ContractPlan {
+    fn new(scenario: &Scenario, contract: &super::scenario::Contract, pledged_to: Option<usize>) -> Self {
+        let scheduled = contract.start.index();
+        let term = contract.term_months as i32;
+        let ramp = contract.ramp_months;
+        let delay = scenario.core_scientific.delay_months as i32;
+        let start = if contract.capacity == Capacity::CoreScientific { scheduled + delay } else { scheduled };
+        let end = match scenario.core_scientific.delay_policy {
+            DelayPolicy::Shift => start + term,
+            DelayPolicy::Truncate => scheduled + term,
+        };
+        // w(k) = min(1, (k+1)/R): only the first R − 1 months weigh less than 1.
+        // Σw = Σ_{k<m} (k+1)/R + (T − m) = m(m+1)/(2R) + T − m, with m those ramp months.
+        let ramped = ramp.saturating_sub(1).min(contract.term_months);
+        let ramp_sum = if ramped == 0 {
+            Decimal::ZERO
+        } else {
+            Decimal::from(u64::from(ramped) * u64::from(ramped + 1)) / Decimal::from(2 * u64::from(ramp))
+        };
+        let weight_sum = ramp_sum + Decimal::from(contract.term_months - ramped);
+        let exact_rate = contract.total_value / weight_sum;
+        let ramp_revenue =
+            (1..=ramped).map(|k| held_amount(exact_rate * Decimal::from(k) / Decimal::from(ramp))).collect();
+        let prepay_share = contract.prepay_pct / HUNDRED;
+        Self {
+            start,
+            end,
+            full_rate: held_amount(exact_rate),
+            ramp_revenue,
+            collected_share: (!prepay_share.is_zero()).then(|| Decimal::ONE - prepay_share),
+            prepayment: prepay_share * contract.total_value,
+            cuts: scenario
+                .customer_cuts
+                .iter()
+                .filter(|cut| cut.customer == contract.customer)
+                .map(|cut| (cut.from.index(), Decimal::ONE - cut.cut_pct / HUNDRED))
+                .collect(),
+            pledged_to,
+        }
+    }
+
+    /// `r_c(t)` of spec §3.1, cuts included.
+    fn revenue(&self, t: i32) -> Decimal {
+        if t < self.start || t >= self.end {
+            return Decimal::ZERO;
+        }
+        let mut revenue = match self.ramp_revenue.get((t - self.start) as usize) {
+            Some(ramping) => *ramping,
+            None => self.full_rate,
+        };
+        for (from, kept) in &self.cuts {
+            if t >= *from {
+                revenue *= kept;
+            }
+        }
+        revenue
     }
 }
 
@@ -124,43 +182,7 @@ impl Plan {
         let contracts = scenario
             .contracts
             .iter()
-            .map(|contract| {
-                let start = Month::index(contract.start);
-                let term = contract.term_months as i32;
-                let ramp = contract.ramp_months;
-                let effective = if contract.capacity == Capacity::CoreScientific {
-                    start + delay
-                } else {
-                    start
-                };
-                let end = match scenario.core_scientific.delay_policy {
-                    DelayPolicy::Shift => effective + term,
-                    DelayPolicy::Truncate => start + term,
-                };
-                // w(k) = min(1, (k+1)/R): only the first R − 1 months weigh less than 1.
-                let ramped = ramp.saturating_sub(1).min(contract.term_months) as usize;
-                let ramp_weights: Vec<Decimal> = (1..=ramped)
-                    .map(|k| Decimal::from(k) / Decimal::from(ramp))
-                    .collect();
-                let weight_sum =
-                    ramp_weights.iter().sum::<Decimal>() + Decimal::from(term as usize - ramped);
-                let prepay_share = contract.prepay_pct / HUNDRED;
-                ContractPlan {
-                    start: effective,
-                    end,
-                    full_rate: contract.total_value / weight_sum,
-                    ramp_weights,
-                    collected_share: Decimal::ONE - prepay_share,
-                    prepayment: prepay_share * contract.total_value,
-                    cuts: scenario
-                        .customer_cuts
-                        .iter()
-                        .filter(|cut| cut.customer == contract.customer)
-                        .map(|cut| (Month::index(cut.from), Decimal::ONE - cut.cut_pct / HUNDRED))
-                        .collect(),
-                    pledged_to: contract.pledged_to.as_deref().and_then(facility_index),
-                }
-            })
+            .map(|contract| ContractPlan::new(scenario, contract, contract.pledged_to.as_deref().and_then(facility_index)))
             .collect();
 
         let mut capex = vec![Decimal::ZERO; horizon];
@@ -168,19 +190,11 @@ impl Plan {
         let mut mw_online = vec![scenario.opening.mw_online; horizon];
         let lead = scenario.capex.lead_months as i32;
         for site in &scenario.sites {
-            let scheduled = Month::index(site.online);
-            let online = if site.partner == Partner::CoreScientific {
-                scheduled + delay
-            } else {
-                scheduled
-            };
-            let paid_before = if scenario.capex.follows_delay {
-                online
-            } else {
-                scheduled
-            };
-            let capex_part = site.mw * site.capex_per_mw / Decimal::from(lead);
-            let reimbursement_part = site.reimbursement / Decimal::from(lead);
+            let scheduled = site.online.index();
+            let online = if site.partner == Partner::CoreScientific { scheduled + delay } else { scheduled };
+            let paid_before = if scenario.capex.follows_delay { online } else { scheduled };
+            let capex_part = held_amount(site.mw * site.capex_per_mw / Decimal::from(lead));
+            let reimbursement_part = held_amount(site.reimbursement / Decimal::from(lead));
             for t in (paid_before - lead).max(0)..paid_before.min(horizon as i32) {
                 capex[t as usize] += capex_part;
                 reimbursement[t as usize] += reimbursement_part;
@@ -192,7 +206,7 @@ impl Plan {
 
         let mut equity = vec![Decimal::ZERO; horizon];
         for raise in &scenario.equity {
-            if let Ok(t) = usize::try_from(Month::index(raise.month))
+            if let Ok(t) = usize::try_from(raise.month.index())
                 && t < horizon
             {
                 equity[t] += raise.amount;
@@ -204,9 +218,7 @@ impl Plan {
         let mut fixed = scenario.opex.fixed_monthly;
         for year in 0..horizon.div_ceil(12) {
             if year > 0 {
-                fixed = fixed
-                    .checked_mul(growth)
-                    .ok_or_else(|| overflow(year as i32 * 12, "fixed costs"))?;
+                fixed = held_amount(fixed.checked_mul(growth).ok_or_else(|| overflow(year as i32 * 12, "fixed costs"))?);
             }
             fixed_by_year.push(fixed);
         }
@@ -216,45 +228,32 @@ impl Plan {
             .facilities
             .iter()
             .map(|facility| {
-                let annual = match facility.rate {
+                let annual_pct = match facility.rate {
                     Rate::Floating { spread_pct } => sofr + spread_pct,
                     Rate::Fixed { coupon_pct } => coupon_pct,
                 };
-                let draw_from = Month::index(facility.draws.from);
+                let maturity = facility.maturity.index();
                 let schedule = match facility.amortization {
                     Amortization::None => Schedule::None,
-                    Amortization::Fixed {
-                        amount,
-                        every,
-                        from,
-                    } => Schedule::Fixed {
-                        amount,
-                        every: every as i32,
-                        from: Month::index(from),
-                    },
+                    Amortization::Fixed { amount, every, from } => {
+                        Schedule::Fixed { amount, every: every as i32, from: from.index() }
+                    }
                     Amortization::Level { every, from } => {
-                        let from = Month::index(from);
-                        let maturity = Month::index(facility.maturity);
-                        let payments = if maturity >= from {
-                            ((maturity - from) / every as i32 + 1) as u32
-                        } else {
-                            0
-                        };
-                        Schedule::Level {
-                            every: every as i32,
-                            from,
-                            payments,
-                        }
+                        let from = from.index();
+                        let payments = if maturity >= from { ((maturity - from) / every as i32 + 1) as u32 } else { 0 };
+                        Schedule::Level { every: every as i32, from, payments }
                     }
                 };
+                let draw_from = facility.draws.from.index();
                 FacilityPlan {
-                    monthly_rate: annual / TWELVE_HUNDRED,
+                    is_revolver: facility.kind == FacilityKind::Revolver,
+                    monthly_rate: held_rate(annual_pct / TWELVE_HUNDRED),
                     commitment: facility.commitment,
                     opening_balance: facility.opening_balance,
-                    maturity: Month::index(facility.maturity),
+                    maturity,
                     draw_from,
                     draw_until: draw_from + facility.draws.months as i32,
-                    draw_part: facility.draws.total / Decimal::from(facility.draws.months.max(1)),
+                    draw_part: held_amount(facility.draws.total / Decimal::from(facility.draws.months.max(1))),
                     schedule,
                     sweep_share: facility.sweep_pct / HUNDRED,
                 }
@@ -265,19 +264,14 @@ impl Plan {
             .covenants
             .iter()
             .map(|covenant| match &covenant.terms {
-                CovenantTerms::MinLiquidity {
-                    floor,
-                    pct,
-                    of_facility,
-                } => CovenantPlan::MinLiquidity {
+                CovenantTerms::MinLiquidity { floor, pct, of_facility } => CovenantPlan::MinLiquidity {
                     floor: *floor,
                     share: pct / HUNDRED,
                     facility: facility_index(of_facility).unwrap_or_default(),
                 },
-                CovenantTerms::Dscr { facility, min } => CovenantPlan::Dscr {
-                    facility: facility_index(facility).unwrap_or_default(),
-                    min: *min,
-                },
+                CovenantTerms::Dscr { facility, min } => {
+                    CovenantPlan::Dscr { facility: facility_index(facility).unwrap_or_default(), min: *min }
+                }
                 CovenantTerms::MaxLeverage { max } => CovenantPlan::MaxLeverage { max: *max },
             })
             .collect();
@@ -295,10 +289,7 @@ impl Plan {
             other_opex_share: scenario.opex.other_opex_pct / HUNDRED,
             gross_share: Decimal::ONE - cost_share,
             facilities,
-            revolver: scenario
-                .facilities
-                .iter()
-                .position(|f| f.kind == FacilityKind::Revolver),
+            revolver: scenario.facilities.iter().position(|f| f.kind == FacilityKind::Revolver),
             target_cash: scenario.revolver_policy.target_cash,
             covenants,
         })
@@ -306,15 +297,26 @@ impl Plan {
 }
 
 impl Schedule {
-    /// Is `t` a payment month of a schedule that ends at `maturity`?
-    fn pays_in(&self, t: i32, maturity: i32) -> bool {
+    /// The scheduled principal due in month `t` on an `opening` balance (before the cap at it).
+    /// A level payment is sized in its first month and remembered in `level`.
+    fn due(&self, t: i32, maturity: i32, opening: Decimal, level: &mut Decimal) -> Decimal {
         let (every, from) = match *self {
-            Schedule::None => return false,
-            Schedule::Fixed { every, from, .. } | Schedule::Level { every, from, .. } => {
-                (every, from)
-            }
+            Schedule::None => return Decimal::ZERO,
+            Schedule::Fixed { every, from, .. } | Schedule::Level { every, from, .. } => (every, from),
         };
-        t >= from && t <= maturity && (t - from) % every == 0
+        if t < from || t > maturity || (t - from) % every != 0 {
+            return Decimal::ZERO;
+        }
+        match *self {
+            Schedule::None => Decimal::ZERO,
+            Schedule::Fixed { amount, .. } => amount,
+            Schedule::Level { payments, .. } => {
+                if t == from {
+                    *level = held_amount(opening / Decimal::from(payments));
+                }
+                *level
+            }
+        }
     }
 }
 
@@ -332,21 +334,21 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
     let mut facility_months = vec![FacilityMonth::default(); horizon * facility_count];
     let mut covenant_tests = Vec::with_capacity(horizon * covenant_count);
 
-    // Running state.
+    // Running state, allocated once.
     let mut cash = scenario.opening.cash;
     let mut balances: Vec<Decimal> = plan.facilities.iter().map(|f| f.opening_balance).collect();
-    let mut drawn: Vec<Decimal> = vec![Decimal::ZERO; facility_count];
-    let mut level_payment: Vec<Decimal> = vec![Decimal::ZERO; facility_count];
-    let mut draws_now: Vec<Decimal> = vec![Decimal::ZERO; facility_count];
-    // Per facility, this quarter's pledged gross profit and debt service (for DSCR).
-    let mut quarter_gross: Vec<Decimal> = vec![Decimal::ZERO; facility_count];
-    let mut quarter_service: Vec<Decimal> = vec![Decimal::ZERO; facility_count];
+    let mut drawn = vec![Decimal::ZERO; facility_count];
+    let mut level_payment = vec![Decimal::ZERO; facility_count];
+    let mut draws_now = vec![Decimal::ZERO; facility_count];
+    // Per facility, this quarter's pledged revenue and debt service (for DSCR).
+    let mut quarter_pledged = vec![Decimal::ZERO; facility_count];
+    let mut quarter_service = vec![Decimal::ZERO; facility_count];
     let mut trailing_ebitda = Decimal::ZERO;
 
     for t in 0..horizon {
         let ti = t as i32;
         if t % 3 == 0 {
-            quarter_gross.fill(Decimal::ZERO);
+            quarter_pledged.fill(Decimal::ZERO);
             quarter_service.fill(Decimal::ZERO);
         }
 
@@ -354,27 +356,17 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
         let mut revenue = Decimal::ZERO;
         let mut collections = Decimal::ZERO;
         for contract in &plan.contracts {
-            let mut r = Decimal::ZERO;
-            if ti >= contract.start && ti < contract.end {
-                let k = (ti - contract.start) as usize;
-                r = match contract.ramp_weights.get(k) {
-                    Some(weight) => contract.full_rate * weight,
-                    None => contract.full_rate,
-                };
-                for (from, kept) in &contract.cuts {
-                    if ti >= *from {
-                        r *= kept;
-                    }
-                }
-                collections += r * contract.collected_share;
+            let r = contract.revenue(ti);
+            if !r.is_zero() {
+                revenue += r;
+                collections += contract.collected_share.map_or(r, |share| r * share);
                 if let Some(facility) = contract.pledged_to {
-                    quarter_gross[facility] += r * plan.gross_share;
+                    quarter_pledged[facility] += r;
                 }
             }
             if ti == contract.start && contract.start < contract.end {
                 collections += contract.prepayment;
             }
-            revenue += r;
             contract_revenue.push(r);
         }
 
@@ -391,11 +383,7 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
         let mut total_draws = Decimal::ZERO;
         for (f, facility) in plan.facilities.iter().enumerate() {
             draws_now[f] = Decimal::ZERO;
-            if Some(f) == plan.revolver
-                || ti < facility.draw_from
-                || ti >= facility.draw_until
-                || ti >= facility.maturity
-            {
+            if facility.is_revolver || ti < facility.draw_from || ti >= facility.draw_until || ti >= facility.maturity {
                 continue;
             }
             let available = facility.commitment - facility.opening_balance - drawn[f];
@@ -407,67 +395,32 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
         let mut interest = Decimal::ZERO;
         let mut principal = Decimal::ZERO;
         for (f, facility) in plan.facilities.iter().enumerate() {
-            if Some(f) == plan.revolver {
-                continue;
-            }
             let opening = balances[f];
             let draw = draws_now[f];
-            if opening.is_zero() && draw.is_zero() {
-                facility_months[t * facility_count + f] = FacilityMonth::default();
+            if facility.is_revolver || (opening.is_zero() && draw.is_zero()) {
                 continue;
             }
             let month_interest = opening * facility.monthly_rate;
-            let mut scheduled = Decimal::ZERO;
-            if facility.schedule.pays_in(ti, facility.maturity) {
-                scheduled = match facility.schedule {
-                    Schedule::None => Decimal::ZERO,
-                    Schedule::Fixed { amount, .. } => amount,
-                    Schedule::Level { from, payments, .. } => {
-                        if ti == from {
-                            level_payment[f] = opening / Decimal::from(payments);
-                        }
-                        level_payment[f]
-                    }
-                };
-                scheduled = scheduled.min(opening);
-            }
-            let balloon = if ti == facility.maturity {
-                opening - scheduled
-            } else {
-                Decimal::ZERO
-            };
+            let scheduled = facility.schedule.due(ti, facility.maturity, opening, &mut level_payment[f]).min(opening);
+            let balloon = if ti == facility.maturity { opening - scheduled } else { Decimal::ZERO };
             let mut sweep = Decimal::ZERO;
-            if !facility.sweep_share.is_zero() {
-                let others = total_draws - draw;
-                sweep = (facility.sweep_share * others).min(opening - scheduled - balloon);
+            if !facility.sweep_share.is_zero() && total_draws > draw {
+                sweep = held_amount(facility.sweep_share * (total_draws - draw)).min(opening - scheduled - balloon);
             }
             let paid = scheduled + balloon + sweep;
             balances[f] = opening - paid + draw;
             quarter_service[f] += month_interest + scheduled;
             interest += month_interest;
             principal += paid;
-            facility_months[t * facility_count + f] = FacilityMonth {
-                balance: balances[f],
-                interest: month_interest,
-                principal: paid,
-                draw,
-            };
+            facility_months[t * facility_count + f] =
+                FacilityMonth { balance: balances[f], interest: month_interest, principal: paid, draw };
         }
 
-        // 3.5 Equity, 3.6 cash before the revolver.
+        // 3.5 Equity, 3.6 cash before the revolver (its interest included: it is paid first).
         let equity = plan.equity[t];
-        let mut revolver_interest = Decimal::ZERO;
-        if let Some(r) = plan.revolver {
-            revolver_interest = balances[r] * plan.facilities[r].monthly_rate;
-        }
+        let revolver_interest = plan.revolver.map_or(Decimal::ZERO, |r| balances[r] * plan.facilities[r].monthly_rate);
         interest += revolver_interest;
-        let pre = cash + collections
-            - cost_of_revenue
-            - opex
-            - capex
-            - reimbursement
-            - interest
-            - principal
+        let pre = cash + collections - cost_of_revenue - opex - capex - reimbursement - interest - principal
             + total_draws
             + equity;
 
@@ -482,11 +435,10 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                 revolver_repay = opening;
             } else if ti < revolver.maturity {
                 if pre < plan.target_cash {
-                    revolver_draw = (plan.target_cash - pre)
-                        .min(revolver.commitment - opening)
-                        .max(Decimal::ZERO);
+                    revolver_draw =
+                        held_amount((plan.target_cash - pre).min(revolver.commitment - opening).max(Decimal::ZERO));
                 } else if pre > plan.target_cash && opening > Decimal::ZERO {
-                    revolver_repay = (pre - plan.target_cash).min(opening);
+                    revolver_repay = held_amount((pre - plan.target_cash).min(opening));
                 }
             }
             balances[r] = opening + revolver_draw - revolver_repay;
@@ -513,11 +465,7 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
         let quarter_end = t % 3 == 2;
         for covenant in &plan.covenants {
             let test = match *covenant {
-                CovenantPlan::MinLiquidity {
-                    floor,
-                    share,
-                    facility,
-                } => {
+                CovenantPlan::MinLiquidity { floor, share, facility } => {
                     let threshold = floor.max(share * balances[facility]);
                     let headroom_pct = (liquidity - threshold) / threshold * HUNDRED;
                     Some(CovenantTest {
@@ -527,32 +475,21 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                         breach: headroom_pct < Decimal::ZERO,
                     })
                 }
-                CovenantPlan::Dscr { facility, min }
-                    if quarter_end && quarter_service[facility] >= DUST =>
-                {
-                    let value = quarter_gross[facility]
+                CovenantPlan::Dscr { facility, min } if quarter_end && quarter_service[facility] >= DUST => {
+                    let value = (plan.gross_share * quarter_pledged[facility])
                         .checked_div(quarter_service[facility])
                         .ok_or_else(|| overflow(ti, "debt service coverage"))?;
                     let headroom_pct = value
                         .checked_div(min)
                         .and_then(|ratio| (ratio - Decimal::ONE).checked_mul(HUNDRED))
                         .ok_or_else(|| overflow(ti, "debt service coverage headroom"))?;
-                    Some(CovenantTest {
-                        value: Some(value),
-                        threshold: min,
-                        headroom_pct,
-                        breach: headroom_pct < Decimal::ZERO,
-                    })
+                    Some(CovenantTest { value: Some(value), threshold: min, headroom_pct, breach: headroom_pct < Decimal::ZERO })
                 }
                 CovenantPlan::MaxLeverage { max } if quarter_end && debt >= DUST => {
                     let n = Decimal::from((t + 1).min(12));
                     let annualised = trailing_ebitda * dec!(12) / n;
                     // EBITDA ≤ 0 (or a ratio beyond Decimal's range) is infinite leverage: breached.
-                    let value = if annualised > Decimal::ZERO {
-                        debt.checked_div(annualised)
-                    } else {
-                        None
-                    };
+                    let value = if annualised > Decimal::ZERO { debt.checked_div(annualised) } else { None };
                     let headroom_pct = match value {
                         Some(value) => max
                             .checked_div(value)
@@ -560,12 +497,7 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                             .ok_or_else(|| overflow(ti, "leverage headroom"))?,
                         None => -HUNDRED,
                     };
-                    Some(CovenantTest {
-                        value,
-                        threshold: max,
-                        headroom_pct,
-                        breach: headroom_pct < Decimal::ZERO,
-                    })
+                    Some(CovenantTest { value, threshold: max, headroom_pct, breach: headroom_pct < Decimal::ZERO })
                 }
                 CovenantPlan::Dscr { .. } | CovenantPlan::MaxLeverage { .. } => None,
             };
