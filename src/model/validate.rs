@@ -229,7 +229,7 @@ pub fn validate(scenario: Scenario) -> Result<ValidScenario, ValidationError> {
         }
     }
 
-    for (key, _) in &scenario.meta.sources {
+    for key in scenario.meta.sources.keys() {
         let item = key.split('.').next().unwrap_or_default();
         let known = ids.contains(key.as_str())
             || ids.contains(item)
