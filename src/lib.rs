@@ -1,8 +1,9 @@
 //! coreweave-whatif: a what-if model of a debt-financed GPU cloud, its CLI and its desktop app.
 //!
 //! [`model`] is the pure engine; [`preset_file`] reads and writes presets on disk;
-//! [`cli`] is the headless interface.
+//! [`cli`] is the headless interface; [`ui`] is the desktop app.
 
 pub mod cli;
 pub mod model;
 pub mod preset_file;
+pub mod ui;

@@ -465,6 +465,14 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
         let id = facility.id.as_str();
         let name = facility.name.as_str();
         let revolver = facility.kind == FacilityKind::Revolver;
+        // Draw levers belong with the draw amounts only where there is something left to draw;
+        // the test reads the commitment, itself a debt-terms lever, so no dragged slider moves group.
+        let draw_group = if revolver || facility.commitment > facility.opening_balance {
+            Group::DrawAmounts
+        } else {
+            Group::DebtTerms
+        };
+        let commitment_group = if revolver { Group::DrawAmounts } else { Group::DebtTerms };
         let field = |name_: &str, label: &str, group, unit, kind, slot| Field {
             path: format!("{id}.{name_}"),
             item_id: Some(id),
@@ -495,7 +503,7 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
         visit(field(
             "commitment",
             "commitment",
-            Group::DrawAmounts,
+            commitment_group,
             "$M",
             DEBT_MUSD,
             Slot::Decimal(&mut facility.commitment),
@@ -505,7 +513,7 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
             visit(field(
                 "draws.total",
                 "draws",
-                Group::DrawAmounts,
+                draw_group,
                 "$M",
                 DEBT_MUSD,
                 Slot::Decimal(&mut draws.total),
@@ -513,7 +521,7 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
             visit(field(
                 "draws.from",
                 "first draw",
-                Group::DrawAmounts,
+                draw_group,
                 "",
                 months(EARLIEST_INPUT, LATEST_INPUT),
                 Slot::Month(&mut draws.from),
@@ -521,7 +529,7 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
             visit(field(
                 "draws.months",
                 "draw period",
-                Group::DrawAmounts,
+                draw_group,
                 "months",
                 whole(1, 60),
                 Slot::Count(&mut draws.months),

@@ -1,0 +1,149 @@
+//! The scenario being edited, where it came from, and what the model made of it.
+//!
+//! The scenario is always a [`ValidScenario`]: an edit that validation refuses is never applied.
+//! The outcome and the lever list are derived, and recomputed only when the scenario changes.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::model::{Lever, Outcome, Scenario, ValidScenario, levers, run};
+
+/// Where the loaded scenario came from; decides what Save does.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Origin {
+    /// A preset compiled into the binary, by file stem. Never written: Save asks for a file.
+    Shipped(String),
+    /// A file on disk.
+    File(PathBuf),
+}
+
+impl Origin {
+    /// A short name for the title bar.
+    pub fn display_name(&self) -> String {
+        match self {
+            Self::Shipped(stem) => stem.clone(),
+            Self::File(path) => path.file_name().map_or_else(
+                || path.display().to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            ),
+        }
+    }
+
+    /// The file Save writes to, if there is one.
+    pub fn path(&self) -> Option<&PathBuf> {
+        match self {
+            Self::Shipped(_) => None,
+            Self::File(path) => Some(path),
+        }
+    }
+}
+
+/// The document: the working scenario, the preset it is compared against, and derived results.
+pub struct Document {
+    scenario: ValidScenario,
+    /// The scenario as last loaded or saved: levers that differ from it are marked.
+    baseline: ValidScenario,
+    origin: Origin,
+    levers: Vec<Lever>,
+    baseline_levers: Vec<Lever>,
+    outcome: Result<Outcome, String>,
+    /// How long the last recompute (model run and lever list) took.
+    recompute_time: Duration,
+    /// Bumped on every recompute, so views can cache what they derive from the outcome.
+    generation: u64,
+}
+
+impl Document {
+    pub fn new(scenario: ValidScenario, origin: Origin) -> Self {
+        let mut document = Self {
+            baseline: scenario.clone(),
+            baseline_levers: levers(scenario.scenario()),
+            scenario,
+            origin,
+            levers: Vec::new(),
+            outcome: Err(String::new()),
+            recompute_time: Duration::ZERO,
+            generation: 0,
+        };
+        document.recompute();
+        document
+    }
+
+    /// A document restored from a previous session: `scenario` edited from `baseline`.
+    pub fn restored(scenario: ValidScenario, baseline: ValidScenario, origin: Origin) -> Self {
+        let mut document = Self::new(baseline, origin);
+        document.replace_scenario(scenario);
+        document
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        self.scenario.scenario()
+    }
+
+    pub fn valid_scenario(&self) -> &ValidScenario {
+        &self.scenario
+    }
+
+    pub fn baseline(&self) -> &ValidScenario {
+        &self.baseline
+    }
+
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// Every lever with its current value, in registry order.
+    pub fn levers(&self) -> &[Lever] {
+        &self.levers
+    }
+
+    /// The loaded preset's lever at `path`, if it has one.
+    pub fn baseline_lever(&self, path: &str) -> Option<&Lever> {
+        self.baseline_levers.iter().find(|lever| lever.path == path)
+    }
+
+    pub fn outcome(&self) -> Result<&Outcome, &str> {
+        self.outcome.as_ref().map_err(String::as_str)
+    }
+
+    pub fn recompute_time(&self) -> Duration {
+        self.recompute_time
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Whether the scenario differs from the file or preset it came from.
+    pub fn is_dirty(&self) -> bool {
+        self.scenario != self.baseline
+    }
+
+    /// Replaces the working scenario (an edit, an undo); recomputes only if it changed.
+    pub fn replace_scenario(&mut self, scenario: ValidScenario) {
+        if scenario != self.scenario {
+            self.scenario = scenario;
+            self.recompute();
+        }
+    }
+
+    /// Opens another scenario: it becomes both the working copy and the baseline.
+    pub fn open(&mut self, scenario: ValidScenario, origin: Origin) {
+        *self = Self::new(scenario, origin);
+    }
+
+    /// After a save to `path`: the file now holds the working scenario.
+    pub fn mark_saved(&mut self, path: PathBuf) {
+        self.baseline = self.scenario.clone();
+        self.baseline_levers = self.levers.clone();
+        self.origin = Origin::File(path);
+    }
+
+    fn recompute(&mut self) {
+        let started = Instant::now();
+        self.outcome = run(&self.scenario).map_err(|err| err.to_string());
+        self.levers = levers(self.scenario.scenario());
+        self.recompute_time = started.elapsed();
+        self.generation = self.generation.wrapping_add(1);
+    }
+}

@@ -1,0 +1,370 @@
+//! The levers panel: every input of the registry, grouped, each with a slider, a typed entry,
+//! a changed-from-preset mark, a reset button and its source note on hover.
+//!
+//! This panel only reads the document and emits [`Command`]s; `App::apply` changes the scenario.
+
+use eframe::egui;
+use eframe::egui::{CollapsingHeader, RichText, Slider, SliderClamping, TextEdit, Ui};
+use rust_decimal::Decimal;
+
+use super::app::Command;
+use super::document::Document;
+use super::theme;
+use crate::model::levers::{check_in_range, parse_value};
+use crate::model::{Group, Lever, LeverKind, LeverValue, Month};
+
+/// Width of a lever's typed entry, in points.
+const ENTRY_WIDTH: f32 = 84.0;
+
+#[derive(Default)]
+pub struct LeversPanel {
+    /// The typed entry being edited, as `(lever path, text so far)`.
+    editing: Option<(String, String)>,
+    /// The last refused entry, as `(lever path, why)`; cleared by the next accepted edit.
+    entry_error: Option<(String, String)>,
+    /// Shows only levers whose label or path contains this text.
+    filter: String,
+}
+
+impl LeversPanel {
+    pub fn levers_ui(&mut self, ui: &mut Ui, document: &Document, commands: &mut Vec<Command>) {
+        ui.horizontal(|ui| {
+            let label = ui.label("Filter");
+            ui.add(
+                TextEdit::singleline(&mut self.filter)
+                    .hint_text("label or path")
+                    .desired_width((ui.available_width() - 110.0).max(60.0)),
+            )
+            .labelled_by(label.id);
+            if ui
+                .add_enabled(document.is_dirty(), egui::Button::new("Reset all"))
+                .on_hover_text("Set every lever back to the loaded preset's value")
+                .clicked()
+            {
+                commands.push(Command::ResetAll);
+            }
+        });
+        ui.separator();
+        let filter = self.filter.trim().to_lowercase();
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                for group in Group::ALL {
+                    let members: Vec<&Lever> = document
+                        .levers()
+                        .iter()
+                        .filter(|lever| lever.group == group)
+                        .filter(|lever| {
+                            filter.is_empty()
+                                || lever.label.to_lowercase().contains(&filter)
+                                || lever.path.contains(&filter)
+                        })
+                        .collect();
+                    if members.is_empty() {
+                        continue;
+                    }
+                    let changed = members
+                        .iter()
+                        .filter(|lever| differs_from_baseline(document, lever))
+                        .count();
+                    let title = if changed > 0 {
+                        format!("{}  •{changed}", group.label())
+                    } else {
+                        group.label().to_owned()
+                    };
+                    CollapsingHeader::new(RichText::new(title).strong())
+                        .id_salt(group.label())
+                        .default_open(group.is_primary())
+                        .open(if filter.is_empty() { None } else { Some(true) })
+                        .show(ui, |ui| {
+                            for lever in members {
+                                ui.push_id(&lever.path, |ui| {
+                                    self.lever_ui(ui, document, lever, commands);
+                                });
+                                ui.add_space(4.0);
+                            }
+                        });
+                }
+            });
+    }
+
+    fn lever_ui(
+        &mut self,
+        ui: &mut Ui,
+        document: &Document,
+        lever: &Lever,
+        commands: &mut Vec<Command>,
+    ) {
+        let baseline = document.baseline_lever(&lever.path);
+        let differs = differs_from_baseline(document, lever);
+        let label = ui
+            .horizontal(|ui| {
+                let label = ui
+                    .label(&lever.label)
+                    .on_hover_text(hover_text(lever, baseline));
+                if !lever.unit.is_empty() {
+                    ui.label(RichText::new(lever.unit).weak());
+                }
+                if differs {
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        let reset = ui.small_button("reset").on_hover_text(match baseline {
+                            Some(base) => {
+                                format!("Reset to the preset's {}", shown(&base.value))
+                            }
+                            None => "Not in the loaded preset".to_owned(),
+                        });
+                        if reset.clicked() {
+                            commands.push(Command::ResetLever {
+                                path: lever.path.clone(),
+                            });
+                        }
+                        ui.label(RichText::new("•").color(theme::CHANGED_MARK).strong())
+                            .on_hover_text("Differs from the loaded preset");
+                    });
+                }
+                label
+            })
+            .inner;
+
+        ui.horizontal(|ui| {
+            // Leave slack for the entry's margins and spacing: a row wider than the panel would widen
+            // the panel, and the next frame's row with it.
+            ui.spacing_mut().slider_width = (ui.available_width() - ENTRY_WIDTH - 40.0).max(60.0);
+            match &lever.kind {
+                LeverKind::Number { min, max, step, .. } => {
+                    number_slider_ui(ui, lever, *min, *max, *step, label.id, commands);
+                }
+                LeverKind::Month { min, max } => {
+                    month_slider_ui(ui, lever, *min, *max, label.id, commands);
+                }
+                LeverKind::Choice { choices } => {
+                    for choice in *choices {
+                        let selected = lever.value == LeverValue::Choice(choice);
+                        if ui.selectable_label(selected, *choice).clicked() && !selected {
+                            commands.push(Command::SetLever {
+                                path: lever.path.clone(),
+                                value: LeverValue::Choice(choice),
+                                dragging: false,
+                            });
+                        }
+                    }
+                    return;
+                }
+            }
+            self.entry_ui(ui, lever, label.id, commands);
+        });
+        if let Some((path, message)) = &self.entry_error
+            && *path == lever.path
+        {
+            ui.label(RichText::new(message).color(theme::ERROR_TEXT).small());
+        }
+    }
+
+    /// The typed entry: shows the value, and on Enter or leaving it, parses and checks the text.
+    fn entry_ui(
+        &mut self,
+        ui: &mut Ui,
+        lever: &Lever,
+        label: egui::Id,
+        commands: &mut Vec<Command>,
+    ) {
+        let is_editing = self
+            .editing
+            .as_ref()
+            .is_some_and(|(path, _)| *path == lever.path);
+        let mut text = match &self.editing {
+            Some((_, text)) if is_editing => text.clone(),
+            _ => shown(&lever.value),
+        };
+        let response = ui
+            .add(TextEdit::singleline(&mut text).desired_width(ENTRY_WIDTH))
+            .labelled_by(label);
+        if response.has_focus() {
+            self.editing = Some((lever.path.clone(), text.clone()));
+        }
+        if response.lost_focus() {
+            if is_editing || response.changed() {
+                self.commit_entry(lever, &text, commands);
+            }
+            if self
+                .editing
+                .as_ref()
+                .is_some_and(|(path, _)| *path == lever.path)
+            {
+                self.editing = None;
+            }
+        }
+    }
+
+    fn commit_entry(&mut self, lever: &Lever, text: &str, commands: &mut Vec<Command>) {
+        let parsed = parse_value(&lever.kind, text)
+            .and_then(|value| check_in_range(&lever.kind, &value).map(|()| value));
+        match parsed {
+            Ok(value) => {
+                self.entry_error = None;
+                if value != lever.value {
+                    commands.push(Command::SetLever {
+                        path: lever.path.clone(),
+                        value,
+                        dragging: false,
+                    });
+                }
+            }
+            Err(message) => self.entry_error = Some((lever.path.clone(), message)),
+        }
+    }
+
+    /// Shows a refusal under a lever (validation of the whole scenario said no).
+    pub fn show_refusal(&mut self, path: &str, message: String) {
+        self.entry_error = Some((path.to_owned(), message));
+    }
+
+    /// Forgets a refusal once the lever was set.
+    pub fn clear_refusal(&mut self, path: &str) {
+        if self.entry_error.as_ref().is_some_and(|(p, _)| p == path) {
+            self.entry_error = None;
+        }
+    }
+}
+
+fn differs_from_baseline(document: &Document, lever: &Lever) -> bool {
+    document
+        .baseline_lever(&lever.path)
+        .is_none_or(|base| base.value != lever.value)
+}
+
+/// A lever value as the panel writes it (months as `YYYY-MM`).
+fn shown(value: &LeverValue) -> String {
+    value.to_string()
+}
+
+fn hover_text(lever: &Lever, baseline: Option<&Lever>) -> String {
+    let range = match &lever.kind {
+        LeverKind::Number { min, max, step, .. } => format!(
+            "{} to {} in steps of {}",
+            min.normalize(),
+            max.normalize(),
+            step.normalize()
+        ),
+        LeverKind::Month { min, max } => format!("{min} to {max}"),
+        LeverKind::Choice { choices } => choices.join(" or "),
+    };
+    let source = lever
+        .source
+        .as_deref()
+        .unwrap_or("no source note in this preset");
+    let preset = baseline.map_or_else(|| "—".to_owned(), |base| shown(&base.value));
+    format!(
+        "{}\n\nSource: {source}\nPreset value: {preset}\nRange: {range}",
+        lever.path
+    )
+}
+
+/// The exact value at slider position `position`: `min + k × step` with `k` a whole number of steps.
+fn snapped(position: f64, min: Decimal, max: Decimal, step: Decimal) -> Option<Decimal> {
+    let min_f = super::format::plot_f64(min);
+    let step_f = super::format::plot_f64(step);
+    if step_f <= 0.0 || !position.is_finite() {
+        return None;
+    }
+    let steps = ((position - min_f) / step_f).round();
+    if steps < 0.0 {
+        return Some(min);
+    }
+    if steps > 1e9 {
+        return Some(max);
+    }
+    let value = min.checked_add(step.checked_mul(Decimal::from(steps as i64))?)?;
+    Some(value.min(max).normalize())
+}
+
+fn number_slider_ui(
+    ui: &mut Ui,
+    lever: &Lever,
+    min: Decimal,
+    max: Decimal,
+    step: Decimal,
+    label: egui::Id,
+    commands: &mut Vec<Command>,
+) {
+    let LeverValue::Number(current) = lever.value else {
+        return;
+    };
+    let mut position = super::format::plot_f64(current);
+    let response = ui
+        .add(
+            Slider::new(
+                &mut position,
+                super::format::plot_f64(min)..=super::format::plot_f64(max),
+            )
+            .step_by(super::format::plot_f64(step))
+            // Snapping on every frame would rewrite a preset's off-step values (2012.5 on a
+            // step of 10): clamp and snap only what the user moves.
+            .clamping(SliderClamping::Edits)
+            .show_value(false),
+        )
+        .labelled_by(label);
+    if response.changed()
+        && let Some(value) = snapped(position, min, max, step)
+        && value != current
+    {
+        commands.push(Command::SetLever {
+            path: lever.path.clone(),
+            value: LeverValue::Number(value),
+            dragging: response.dragged(),
+        });
+    }
+}
+
+fn month_slider_ui(
+    ui: &mut Ui,
+    lever: &Lever,
+    min: Month,
+    max: Month,
+    label: egui::Id,
+    commands: &mut Vec<Command>,
+) {
+    let LeverValue::Month(current) = lever.value else {
+        return;
+    };
+    let mut index = current.index();
+    let response = ui
+        .add(
+            Slider::new(&mut index, min.index()..=max.index())
+                .step_by(1.0)
+                .clamping(SliderClamping::Edits)
+                .show_value(false),
+        )
+        .labelled_by(label);
+    let month = Month::from_index(index).clamp(min, max);
+    if response.changed() && month != current {
+        commands.push(Command::SetLever {
+            path: lever.path.clone(),
+            value: LeverValue::Month(month),
+            dragging: response.dragged(),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn slider_positions_become_exact_multiples_of_the_step() {
+        for (position, min, max, step, expected) in [
+            (4.35, dec!(0), dec!(15), dec!(0.05), dec!(4.35)),
+            (4.349_999_9, dec!(0), dec!(15), dec!(0.05), dec!(4.35)),
+            (2012.5, dec!(0), dec!(60000), dec!(50), dec!(2000)),
+            (-3.0, dec!(0), dec!(100), dec!(1), dec!(0)),
+            (1e12, dec!(0), dec!(100), dec!(1), dec!(100)),
+        ] {
+            assert_eq!(
+                snapped(position, min, max, step),
+                Some(expected),
+                "position {position} in {min}..={max} step {step}"
+            );
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! The desktop app (issue #3): levers on the left, KPIs and charts in the middle, presets in the
+//! File menu. Built on [`crate::model`]; it only draws what the model returns.
+
+pub mod app;
+pub mod charts;
+pub mod document;
+pub mod format;
+pub mod kpi_strip;
+pub mod ledger;
+pub mod levers_panel;
+pub mod presets;
+pub mod theme;
+pub mod undo;
+
+use eframe::egui;
+
+pub use app::{AppOptions, Command, Tab, WhatIfApp};
+
+/// Opens the window and runs until it is closed.
+pub fn run_app(options: AppOptions) -> eframe::Result {
+    let native_options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("coreweave-whatif")
+            .with_app_id("coreweave-whatif")
+            .with_inner_size([1440.0, 900.0])
+            .with_min_inner_size([960.0, 620.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "coreweave-whatif",
+        native_options,
+        Box::new(move |cc| Ok(Box::new(WhatIfApp::new(cc, options)))),
+    )
+}
