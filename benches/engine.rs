@@ -8,10 +8,14 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 fn engine(c: &mut Criterion) {
     let s1_base = default_scenario();
-    c.bench_function("run s1-base (72 months)", |b| b.iter(|| run(black_box(&s1_base))));
+    c.bench_function("run s1-base (72 months)", |b| {
+        b.iter(|| run(black_box(&s1_base)))
+    });
 
     let scenario = s1_base.scenario().clone();
-    c.bench_function("levers s1-base", |b| b.iter(|| levers(black_box(&scenario))));
+    c.bench_function("levers s1-base", |b| {
+        b.iter(|| levers(black_box(&scenario)))
+    });
     c.bench_function("set_lever_text", |b| {
         b.iter_batched(
             || scenario.clone(),

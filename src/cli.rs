@@ -77,6 +77,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
     },
+    /// Find the lever value where a condition (no breach, solvent, KPI>=X) starts or stops holding.
+    Solve(crate::cli_analysis::SolveArgs),
+    /// A KPI at each lever's low and high value, sorted by swing.
+    Tornado(crate::cli_analysis::TornadoArgs),
+    /// A KPI over two levers, with the cells where a covenant is breached (CSV or JSON).
+    Grid(crate::cli_analysis::GridArgs),
+    /// Draw levers from distributions: cash percentiles, breach odds, funding need.
+    Montecarlo(crate::cli_analysis::MonteCarloArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -177,6 +185,10 @@ pub fn execute(command: Command, out: &mut dyn Write) -> Result<bool> {
             };
             out.write_all(text.as_bytes())?;
         }
+        Command::Solve(args) => crate::cli_analysis::execute_solve(&args, out)?,
+        Command::Tornado(args) => crate::cli_analysis::execute_tornado(&args, out)?,
+        Command::Grid(args) => crate::cli_analysis::execute_grid(&args, out)?,
+        Command::Montecarlo(args) => crate::cli_analysis::execute_montecarlo(&args, out)?,
     }
     Ok(true)
 }

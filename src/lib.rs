@@ -4,6 +4,7 @@
 //! [`cli`] is the headless interface; [`ui`] is the desktop app.
 
 pub mod cli;
+pub mod cli_analysis;
 pub mod model;
 pub mod preset_file;
 pub mod ui;

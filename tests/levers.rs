@@ -202,13 +202,29 @@ proptest! {
 #[test]
 fn draw_amounts_hold_what_can_still_be_drawn() {
     let scenario = default_scenario().into_scenario();
-    let in_group: Vec<String> =
-        levers(&scenario).into_iter().filter(|lever| lever.group == Group::DrawAmounts).map(|lever| lever.path).collect();
-    for path in ["ddtl2.draws.total", "ddtl2.draws.months", "new_debt.draws.total", "new_debt.draws.from", "revolver.commitment"] {
+    let in_group: Vec<String> = levers(&scenario)
+        .into_iter()
+        .filter(|lever| lever.group == Group::DrawAmounts)
+        .map(|lever| lever.path)
+        .collect();
+    for path in [
+        "ddtl2.draws.total",
+        "ddtl2.draws.months",
+        "new_debt.draws.total",
+        "new_debt.draws.from",
+        "revolver.commitment",
+    ] {
         assert!(in_group.iter().any(|p| p == path), "{path} in {in_group:?}");
     }
     // Fully drawn facilities keep their (unused) draw levers with the debt terms.
-    for path in ["oem.draws.total", "term2024.draws.total", "ddtl2.commitment"] {
-        assert!(!in_group.iter().any(|p| p == path), "{path} should not be a draw amount");
+    for path in [
+        "oem.draws.total",
+        "term2024.draws.total",
+        "ddtl2.commitment",
+    ] {
+        assert!(
+            !in_group.iter().any(|p| p == path),
+            "{path} should not be a draw amount"
+        );
     }
 }

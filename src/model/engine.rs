@@ -66,8 +66,16 @@ struct ContractPlan {
 /// A scheduled amortisation, prepared.
 enum Schedule {
     None,
-    Fixed { amount: Decimal, every: i32, from: i32 },
-    Level { every: i32, from: i32, payments: u32 },
+    Fixed {
+        amount: Decimal,
+        every: i32,
+        from: i32,
+    },
+    Level {
+        every: i32,
+        from: i32,
+        payments: u32,
+    },
 }
 
 struct FacilityPlan {
@@ -85,9 +93,18 @@ struct FacilityPlan {
 }
 
 enum CovenantPlan {
-    MinLiquidity { floor: Decimal, share: Decimal, facility: usize },
-    Dscr { facility: usize, min: Decimal },
-    MaxLeverage { max: Decimal },
+    MinLiquidity {
+        floor: Decimal,
+        share: Decimal,
+        facility: usize,
+    },
+    Dscr {
+        facility: usize,
+        min: Decimal,
+    },
+    MaxLeverage {
+        max: Decimal,
+    },
 }
 
 /// Everything month-invariant, derived once per run.
@@ -111,16 +128,27 @@ struct Plan {
 }
 
 fn overflow(month: i32, what: &str) -> ModelError {
-    ModelError::Overflow { month: Month::from_index(month), what: what.to_owned() }
+    ModelError::Overflow {
+        month: Month::from_index(month),
+        what: what.to_owned(),
+    }
 }
 
 impl ContractPlan {
-    fn new(scenario: &Scenario, contract: &super::scenario::Contract, pledged_to: Option<usize>) -> Self {
+    fn new(
+        scenario: &Scenario,
+        contract: &super::scenario::Contract,
+        pledged_to: Option<usize>,
+    ) -> Self {
         let scheduled = contract.start.index();
         let term = contract.term_months as i32;
         let ramp = contract.ramp_months;
         let delay = scenario.core_scientific.delay_months as i32;
-        let start = if contract.capacity == Capacity::CoreScientific { scheduled + delay } else { scheduled };
+        let start = if contract.capacity == Capacity::CoreScientific {
+            scheduled + delay
+        } else {
+            scheduled
+        };
         let end = match scenario.core_scientific.delay_policy {
             DelayPolicy::Shift => start + term,
             DelayPolicy::Truncate => scheduled + term,
@@ -131,12 +159,14 @@ impl ContractPlan {
         let ramp_sum = if ramped == 0 {
             Decimal::ZERO
         } else {
-            Decimal::from(u64::from(ramped) * u64::from(ramped + 1)) / Decimal::from(2 * u64::from(ramp))
+            Decimal::from(u64::from(ramped) * u64::from(ramped + 1))
+                / Decimal::from(2 * u64::from(ramp))
         };
         let weight_sum = ramp_sum + Decimal::from(contract.term_months - ramped);
         let exact_rate = contract.total_value / weight_sum;
-        let ramp_revenue =
-            (1..=ramped).map(|k| held_amount(exact_rate * Decimal::from(k) / Decimal::from(ramp))).collect();
+        let ramp_revenue = (1..=ramped)
+            .map(|k| held_amount(exact_rate * Decimal::from(k) / Decimal::from(ramp)))
+            .collect();
         let prepay_share = contract.prepay_pct / HUNDRED;
         Self {
             start,
@@ -182,7 +212,13 @@ impl Plan {
         let contracts = scenario
             .contracts
             .iter()
-            .map(|contract| ContractPlan::new(scenario, contract, contract.pledged_to.as_deref().and_then(facility_index)))
+            .map(|contract| {
+                ContractPlan::new(
+                    scenario,
+                    contract,
+                    contract.pledged_to.as_deref().and_then(facility_index),
+                )
+            })
             .collect();
 
         let mut capex = vec![Decimal::ZERO; horizon];
@@ -191,8 +227,16 @@ impl Plan {
         let lead = scenario.capex.lead_months as i32;
         for site in &scenario.sites {
             let scheduled = site.online.index();
-            let online = if site.partner == Partner::CoreScientific { scheduled + delay } else { scheduled };
-            let paid_before = if scenario.capex.follows_delay { online } else { scheduled };
+            let online = if site.partner == Partner::CoreScientific {
+                scheduled + delay
+            } else {
+                scheduled
+            };
+            let paid_before = if scenario.capex.follows_delay {
+                online
+            } else {
+                scheduled
+            };
             let capex_part = held_amount(site.mw * site.capex_per_mw / Decimal::from(lead));
             let reimbursement_part = held_amount(site.reimbursement / Decimal::from(lead));
             for t in (paid_before - lead).max(0)..paid_before.min(horizon as i32) {
@@ -218,7 +262,11 @@ impl Plan {
         let mut fixed = scenario.opex.fixed_monthly;
         for year in 0..horizon.div_ceil(12) {
             if year > 0 {
-                fixed = held_amount(fixed.checked_mul(growth).ok_or_else(|| overflow(year as i32 * 12, "fixed costs"))?);
+                fixed = held_amount(
+                    fixed
+                        .checked_mul(growth)
+                        .ok_or_else(|| overflow(year as i32 * 12, "fixed costs"))?,
+                );
             }
             fixed_by_year.push(fixed);
         }
@@ -235,13 +283,27 @@ impl Plan {
                 let maturity = facility.maturity.index();
                 let schedule = match facility.amortization {
                     Amortization::None => Schedule::None,
-                    Amortization::Fixed { amount, every, from } => {
-                        Schedule::Fixed { amount, every: every as i32, from: from.index() }
-                    }
+                    Amortization::Fixed {
+                        amount,
+                        every,
+                        from,
+                    } => Schedule::Fixed {
+                        amount,
+                        every: every as i32,
+                        from: from.index(),
+                    },
                     Amortization::Level { every, from } => {
                         let from = from.index();
-                        let payments = if maturity >= from { ((maturity - from) / every as i32 + 1) as u32 } else { 0 };
-                        Schedule::Level { every: every as i32, from, payments }
+                        let payments = if maturity >= from {
+                            ((maturity - from) / every as i32 + 1) as u32
+                        } else {
+                            0
+                        };
+                        Schedule::Level {
+                            every: every as i32,
+                            from,
+                            payments,
+                        }
                     }
                 };
                 let draw_from = facility.draws.from.index();
@@ -253,7 +315,9 @@ impl Plan {
                     maturity,
                     draw_from,
                     draw_until: draw_from + facility.draws.months as i32,
-                    draw_part: held_amount(facility.draws.total / Decimal::from(facility.draws.months.max(1))),
+                    draw_part: held_amount(
+                        facility.draws.total / Decimal::from(facility.draws.months.max(1)),
+                    ),
                     schedule,
                     sweep_share: facility.sweep_pct / HUNDRED,
                 }
@@ -264,14 +328,19 @@ impl Plan {
             .covenants
             .iter()
             .map(|covenant| match &covenant.terms {
-                CovenantTerms::MinLiquidity { floor, pct, of_facility } => CovenantPlan::MinLiquidity {
+                CovenantTerms::MinLiquidity {
+                    floor,
+                    pct,
+                    of_facility,
+                } => CovenantPlan::MinLiquidity {
                     floor: *floor,
                     share: pct / HUNDRED,
                     facility: facility_index(of_facility).unwrap_or_default(),
                 },
-                CovenantTerms::Dscr { facility, min } => {
-                    CovenantPlan::Dscr { facility: facility_index(facility).unwrap_or_default(), min: *min }
-                }
+                CovenantTerms::Dscr { facility, min } => CovenantPlan::Dscr {
+                    facility: facility_index(facility).unwrap_or_default(),
+                    min: *min,
+                },
                 CovenantTerms::MaxLeverage { max } => CovenantPlan::MaxLeverage { max: *max },
             })
             .collect();
@@ -289,7 +358,10 @@ impl Plan {
             other_opex_share: scenario.opex.other_opex_pct / HUNDRED,
             gross_share: Decimal::ONE - cost_share,
             facilities,
-            revolver: scenario.facilities.iter().position(|f| f.kind == FacilityKind::Revolver),
+            revolver: scenario
+                .facilities
+                .iter()
+                .position(|f| f.kind == FacilityKind::Revolver),
             target_cash: scenario.revolver_policy.target_cash,
             covenants,
         })
@@ -302,7 +374,9 @@ impl Schedule {
     fn due(&self, t: i32, maturity: i32, opening: Decimal, level: &mut Decimal) -> Decimal {
         let (every, from) = match *self {
             Schedule::None => return Decimal::ZERO,
-            Schedule::Fixed { every, from, .. } | Schedule::Level { every, from, .. } => (every, from),
+            Schedule::Fixed { every, from, .. } | Schedule::Level { every, from, .. } => {
+                (every, from)
+            }
         };
         if t < from || t > maturity || (t - from) % every != 0 {
             return Decimal::ZERO;
@@ -383,7 +457,11 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
         let mut total_draws = Decimal::ZERO;
         for (f, facility) in plan.facilities.iter().enumerate() {
             draws_now[f] = Decimal::ZERO;
-            if facility.is_revolver || ti < facility.draw_from || ti >= facility.draw_until || ti >= facility.maturity {
+            if facility.is_revolver
+                || ti < facility.draw_from
+                || ti >= facility.draw_until
+                || ti >= facility.maturity
+            {
                 continue;
             }
             let available = facility.commitment - facility.opening_balance - drawn[f];
@@ -401,26 +479,46 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                 continue;
             }
             let month_interest = opening * facility.monthly_rate;
-            let scheduled = facility.schedule.due(ti, facility.maturity, opening, &mut level_payment[f]).min(opening);
-            let balloon = if ti == facility.maturity { opening - scheduled } else { Decimal::ZERO };
+            let scheduled = facility
+                .schedule
+                .due(ti, facility.maturity, opening, &mut level_payment[f])
+                .min(opening);
+            let balloon = if ti == facility.maturity {
+                opening - scheduled
+            } else {
+                Decimal::ZERO
+            };
             let mut sweep = Decimal::ZERO;
             if !facility.sweep_share.is_zero() && total_draws > draw {
-                sweep = held_amount(facility.sweep_share * (total_draws - draw)).min(opening - scheduled - balloon);
+                sweep = held_amount(facility.sweep_share * (total_draws - draw))
+                    .min(opening - scheduled - balloon);
             }
             let paid = scheduled + balloon + sweep;
             balances[f] = opening - paid + draw;
             quarter_service[f] += month_interest + scheduled;
             interest += month_interest;
             principal += paid;
-            facility_months[t * facility_count + f] =
-                FacilityMonth { balance: balances[f], interest: month_interest, principal: paid, draw };
+            facility_months[t * facility_count + f] = FacilityMonth {
+                balance: balances[f],
+                interest: month_interest,
+                principal: paid,
+                draw,
+            };
         }
 
         // 3.5 Equity, 3.6 cash before the revolver (its interest included: it is paid first).
         let equity = plan.equity[t];
-        let revolver_interest = plan.revolver.map_or(Decimal::ZERO, |r| balances[r] * plan.facilities[r].monthly_rate);
+        let revolver_interest = plan.revolver.map_or(Decimal::ZERO, |r| {
+            balances[r] * plan.facilities[r].monthly_rate
+        });
         interest += revolver_interest;
-        let pre = cash + collections - cost_of_revenue - opex - capex - reimbursement - interest - principal
+        let pre = cash + collections
+            - cost_of_revenue
+            - opex
+            - capex
+            - reimbursement
+            - interest
+            - principal
             + total_draws
             + equity;
 
@@ -435,8 +533,11 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                 revolver_repay = opening;
             } else if ti < revolver.maturity {
                 if pre < plan.target_cash {
-                    revolver_draw =
-                        held_amount((plan.target_cash - pre).min(revolver.commitment - opening).max(Decimal::ZERO));
+                    revolver_draw = held_amount(
+                        (plan.target_cash - pre)
+                            .min(revolver.commitment - opening)
+                            .max(Decimal::ZERO),
+                    );
                 } else if pre > plan.target_cash && opening > Decimal::ZERO {
                     revolver_repay = held_amount((pre - plan.target_cash).min(opening));
                 }
@@ -465,7 +566,11 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
         let quarter_end = t % 3 == 2;
         for covenant in &plan.covenants {
             let test = match *covenant {
-                CovenantPlan::MinLiquidity { floor, share, facility } => {
+                CovenantPlan::MinLiquidity {
+                    floor,
+                    share,
+                    facility,
+                } => {
                     let threshold = floor.max(share * balances[facility]);
                     let headroom_pct = (liquidity - threshold) / threshold * HUNDRED;
                     Some(CovenantTest {
@@ -475,7 +580,9 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                         breach: headroom_pct < Decimal::ZERO,
                     })
                 }
-                CovenantPlan::Dscr { facility, min } if quarter_end && quarter_service[facility] >= DUST => {
+                CovenantPlan::Dscr { facility, min }
+                    if quarter_end && quarter_service[facility] >= DUST =>
+                {
                     let value = (plan.gross_share * quarter_pledged[facility])
                         .checked_div(quarter_service[facility])
                         .ok_or_else(|| overflow(ti, "debt service coverage"))?;
@@ -483,13 +590,22 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                         .checked_div(min)
                         .and_then(|ratio| (ratio - Decimal::ONE).checked_mul(HUNDRED))
                         .ok_or_else(|| overflow(ti, "debt service coverage headroom"))?;
-                    Some(CovenantTest { value: Some(value), threshold: min, headroom_pct, breach: headroom_pct < Decimal::ZERO })
+                    Some(CovenantTest {
+                        value: Some(value),
+                        threshold: min,
+                        headroom_pct,
+                        breach: headroom_pct < Decimal::ZERO,
+                    })
                 }
                 CovenantPlan::MaxLeverage { max } if quarter_end && debt >= DUST => {
                     let n = Decimal::from((t + 1).min(12));
                     let annualised = trailing_ebitda * dec!(12) / n;
                     // EBITDA ≤ 0 (or a ratio beyond Decimal's range) is infinite leverage: breached.
-                    let value = if annualised > Decimal::ZERO { debt.checked_div(annualised) } else { None };
+                    let value = if annualised > Decimal::ZERO {
+                        debt.checked_div(annualised)
+                    } else {
+                        None
+                    };
                     let headroom_pct = match value {
                         Some(value) => max
                             .checked_div(value)
@@ -497,7 +613,12 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                             .ok_or_else(|| overflow(ti, "leverage headroom"))?,
                         None => -HUNDRED,
                     };
-                    Some(CovenantTest { value, threshold: max, headroom_pct, breach: headroom_pct < Decimal::ZERO })
+                    Some(CovenantTest {
+                        value,
+                        threshold: max,
+                        headroom_pct,
+                        breach: headroom_pct < Decimal::ZERO,
+                    })
                 }
                 CovenantPlan::Dscr { .. } | CovenantPlan::MaxLeverage { .. } => None,
             };

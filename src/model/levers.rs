@@ -472,7 +472,11 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
         } else {
             Group::DebtTerms
         };
-        let commitment_group = if revolver { Group::DrawAmounts } else { Group::DebtTerms };
+        let commitment_group = if revolver {
+            Group::DrawAmounts
+        } else {
+            Group::DebtTerms
+        };
         let field = |name_: &str, label: &str, group, unit, kind, slot| Field {
             path: format!("{id}.{name_}"),
             item_id: Some(id),

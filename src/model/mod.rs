@@ -1,5 +1,6 @@
 //! The pure model: scenario in, monthly ledger and KPIs out. No egui, no I/O, no clock.
 
+pub mod analysis;
 pub mod engine;
 pub mod levers;
 pub mod money;

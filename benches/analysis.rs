@@ -1,0 +1,88 @@
+//! Speed of the issue-4 analyses on the default scenario (targets in `docs/analysis.md`).
+//! The first three benches are the per-run costs the analyses are built from.
+
+use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
+
+use coreweave_whatif::model::analysis::{
+    Axis, Condition, Kpi, MonteCarloSpec, TornadoSpan, breach_map, breach_ranges, evaluate,
+    monte_carlo, solve, tornado,
+};
+use coreweave_whatif::model::{LeverValue, default_scenario, run, set_lever, validate};
+use criterion::{Criterion, criterion_group, criterion_main};
+use rust_decimal_macros::dec;
+
+fn per_run(c: &mut Criterion) {
+    let valid = default_scenario();
+    let base = valid.scenario().clone();
+    c.bench_function("run/default", |b| b.iter(|| run(black_box(&valid))));
+    c.bench_function("clone/default", |b| b.iter(|| black_box(&base).clone()));
+    c.bench_function("validate/default", |b| {
+        b.iter(|| validate(black_box(base.clone())))
+    });
+    c.bench_function("set_lever/rates.sofr_pct", |b| {
+        b.iter(|| {
+            let mut scenario = base.clone();
+            set_lever(
+                &mut scenario,
+                "rates.sofr_pct",
+                &LeverValue::Number(dec!(5)),
+            )
+        })
+    });
+    let axis = Axis::resolve(&base, "rates.sofr_pct").expect("lever");
+    c.bench_function("evaluate/one lever", |b| {
+        b.iter(|| evaluate(&base, &[(&axis, LeverValue::Number(dec!(5)))]))
+    });
+}
+
+fn analyses(c: &mut Criterion) {
+    let base = default_scenario().into_scenario();
+    c.bench_function("solve/rates.sofr_pct no-breach", |b| {
+        b.iter(|| solve(&base, "rates.sofr_pct", &Condition::NoBreach))
+    });
+    c.bench_function("breach_ranges/core_scientific.delay_months", |b| {
+        b.iter(|| breach_ranges(&base, "core_scientific.delay_months"))
+    });
+    c.bench_function("tornado/min_cash range ends", |b| {
+        b.iter(|| tornado(&base, &Kpi::MinCash, TornadoSpan::RangeEnds))
+    });
+    let mut group = c.benchmark_group("slow");
+    group.sample_size(10);
+    group.bench_function("grid/40x40 sofr x delay", |b| {
+        b.iter(|| {
+            breach_map(
+                &base,
+                "rates.sofr_pct",
+                "core_scientific.delay_months",
+                &Kpi::FundingNeed,
+                40,
+            )
+        })
+    });
+    let spec = MonteCarloSpec {
+        seed: 42,
+        runs: 10_000,
+        levers: vec![
+            (
+                "core_scientific.delay_months".to_owned(),
+                "discrete:0@0.4,3@0.3,6@0.2,12@0.1".parse().expect("parses"),
+            ),
+            (
+                "rates.sofr_pct".to_owned(),
+                "triangular:3:4.3:6".parse().expect("parses"),
+            ),
+            (
+                "openai.start".to_owned(),
+                "uniform:0:6".parse().expect("parses"),
+            ),
+        ],
+    };
+    group.bench_function("montecarlo/10000 runs", |b| {
+        b.iter(|| monte_carlo(&base, &spec, &AtomicUsize::new(0), &AtomicBool::new(false)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, per_run, analyses);
+criterion_main!(benches);

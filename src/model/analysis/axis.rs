@@ -1,0 +1,375 @@
+//! A lever resolved once, with the grid of values the analyses step through.
+//!
+//! - Number levers: `min`, every multiple of `step` strictly inside the range, and `max`
+//!   (so both ends are always on the grid even when they are not multiples of the step).
+//!   Whole levers use a step of at least 1, so every grid value is an integer.
+//! - Month levers: every month from `min` to `max`.
+//! - Choice levers: each choice, in registry order.
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::AnalysisError;
+use super::place::{Place, locate};
+use crate::model::levers::{
+    Lever, LeverError, LeverKind, LeverValue, check_in_range, lever, set_lever,
+};
+use crate::model::month::Month;
+use crate::model::scenario::Scenario;
+
+/// Grids longer than this are treated as their two ends only (no registry lever comes near).
+const MAX_POINTS: i64 = 100_000_000;
+
+/// A lever and its value grid, indexed `0..len()` from the low end.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Axis {
+    pub lever: Lever,
+    grid: Grid,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Grid {
+    /// `min`, then `(first + i) × step` for `i < interior`, then `max` (if above `min`).
+    Number {
+        min: Decimal,
+        max: Decimal,
+        step: Decimal,
+        first: i64,
+        interior: i64,
+    },
+    Month {
+        min: Month,
+        max: Month,
+    },
+    Choice {
+        choices: &'static [&'static str],
+    },
+}
+
+impl Axis {
+    /// Resolves the lever at `path` of `scenario`.
+    pub fn resolve(scenario: &Scenario, path: &str) -> Result<Self, AnalysisError> {
+        Ok(Self::from_lever(lever(scenario, path)?))
+    }
+
+    /// The grid of a lever taken from the registry.
+    pub fn from_lever(lever: Lever) -> Self {
+        let grid = match &lever.kind {
+            LeverKind::Number {
+                min,
+                max,
+                step,
+                whole,
+            } => number_grid(*min, *max, *step, *whole),
+            LeverKind::Month { min, max } => Grid::Month {
+                min: *min,
+                max: (*max).max(*min),
+            },
+            LeverKind::Choice { choices } => Grid::Choice { choices },
+        };
+        Self { lever, grid }
+    }
+
+    pub fn path(&self) -> &str {
+        &self.lever.path
+    }
+
+    /// Number of grid values (at least 1).
+    pub fn len(&self) -> usize {
+        match &self.grid {
+            Grid::Number {
+                min, max, interior, ..
+            } => {
+                let ends = if max > min { 2 } else { 1 };
+                usize::try_from(*interior).unwrap_or(0) + ends
+            }
+            Grid::Month { min, max } => usize::try_from(max.index() - min.index() + 1).unwrap_or(1),
+            Grid::Choice { choices } => choices.len().max(1),
+        }
+    }
+
+    /// Never true: every lever has at least one value. Here for clippy's `len_without_is_empty`.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    pub fn is_choice(&self) -> bool {
+        matches!(self.grid, Grid::Choice { .. })
+    }
+
+    /// The `index`-th grid value from the low end; indices past the end give the high end.
+    pub fn value_at(&self, index: usize) -> LeverValue {
+        let index = index.min(self.len() - 1);
+        match &self.grid {
+            Grid::Number {
+                min,
+                max,
+                step,
+                first,
+                interior,
+            } => {
+                let inner = i64::try_from(index).unwrap_or(i64::MAX);
+                if index == 0 {
+                    LeverValue::Number(*min)
+                } else if inner <= *interior {
+                    LeverValue::Number(Decimal::from(first + inner - 1) * step)
+                } else {
+                    LeverValue::Number(*max)
+                }
+            }
+            Grid::Month { min, .. } => {
+                LeverValue::Month(min.plus(i32::try_from(index).unwrap_or(i32::MAX)))
+            }
+            Grid::Choice { choices } => match choices.get(index) {
+                Some(choice) => LeverValue::Choice(choice),
+                None => self.lever.value.clone(),
+            },
+        }
+    }
+
+    /// The grid index nearest to `value` (0 for a value of another kind).
+    pub fn index_of(&self, value: &LeverValue) -> usize {
+        match (&self.grid, value) {
+            (Grid::Number { .. }, LeverValue::Number(number)) => self.snap_index(*number),
+            (Grid::Month { min, max }, LeverValue::Month(month)) => {
+                let month = (*month).clamp(*min, *max);
+                usize::try_from(month.index() - min.index()).unwrap_or(0)
+            }
+            (Grid::Choice { choices }, LeverValue::Choice(name)) => {
+                choices.iter().position(|c| c == name).unwrap_or(0)
+            }
+            _ => 0,
+        }
+    }
+
+    /// The grid index nearest to a number (clamped to the range). For month levers the number
+    /// counts months from `min`; for choice levers it is the choice's position.
+    pub fn snap_index(&self, number: Decimal) -> usize {
+        let last = self.len() - 1;
+        match &self.grid {
+            Grid::Number {
+                min,
+                max,
+                step,
+                first,
+                interior,
+            } => {
+                if number <= *min {
+                    return 0;
+                }
+                if number >= *max {
+                    return last;
+                }
+                // The grid value at or below `number`, then the nearer of it and the next one.
+                let Some(k) = number
+                    .checked_div(*step)
+                    .and_then(|ratio| ratio.floor().to_i64())
+                else {
+                    return 0;
+                };
+                let below = if k < *first {
+                    0
+                } else {
+                    usize::try_from((k - first + 1).min(*interior)).unwrap_or(0)
+                };
+                let above = (below + 1).min(last);
+                match (self.value_at(below), self.value_at(above)) {
+                    (LeverValue::Number(low), LeverValue::Number(high))
+                        if high - number < number - low =>
+                    {
+                        above
+                    }
+                    _ => below,
+                }
+            }
+            Grid::Month { .. } | Grid::Choice { .. } => number
+                .round()
+                .to_i64()
+                .map_or(0, |k| usize::try_from(k.max(0)).unwrap_or(0))
+                .min(last),
+        }
+    }
+
+    /// Sets this lever of `scenario` to `value`, checked against the registry's range.
+    ///
+    /// Number and month levers are written through [`locate`] (no allocation); anything it
+    /// does not know goes through `set_lever`.
+    pub fn apply(&self, scenario: &mut Scenario, value: &LeverValue) -> Result<(), AnalysisError> {
+        let path = &self.lever.path;
+        let Some(place) = locate(scenario, path) else {
+            return Ok(set_lever(scenario, path, value)?);
+        };
+        let bad = |message: String| LeverError::BadValue {
+            path: path.clone(),
+            message,
+        };
+        check_in_range(&self.lever.kind, value).map_err(bad)?;
+        match (place, value) {
+            (Place::Decimal(slot), LeverValue::Number(number)) => *slot = *number,
+            (Place::Count(slot), LeverValue::Number(number)) => {
+                *slot = number
+                    .to_u32()
+                    .ok_or_else(|| bad(format!("{number} is not a whole number")))?;
+            }
+            (Place::Month(slot), LeverValue::Month(month)) => *slot = *month,
+            (_, value) => {
+                return Err(bad(format!(
+                    "`{value}` is the wrong kind of value for this lever"
+                ))
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    /// At most `count` indices spread evenly over the grid, both ends included, ascending.
+    pub fn spread(&self, count: usize) -> Vec<usize> {
+        let len = self.len();
+        let count = count.max(2);
+        if len <= count {
+            return (0..len).collect();
+        }
+        let span = len - 1;
+        let mut indices: Vec<usize> = (0..count)
+            .map(|k| {
+                // Round `k × span / (count − 1)` to the nearest index without floating point.
+                let scaled = k as u128 * span as u128;
+                let parts = (count - 1) as u128;
+                usize::try_from((scaled + parts / 2) / parts).unwrap_or(span)
+            })
+            .collect();
+        indices.dedup();
+        indices
+    }
+}
+
+fn number_grid(min: Decimal, max: Decimal, step: Decimal, whole: bool) -> Grid {
+    let max = max.max(min);
+    let step = if whole {
+        step.ceil().max(Decimal::ONE)
+    } else {
+        step
+    };
+    let ends_only = Grid::Number {
+        min,
+        max,
+        step: Decimal::ONE,
+        first: 0,
+        interior: 0,
+    };
+    if step <= Decimal::ZERO {
+        return ends_only;
+    }
+    // Multiples strictly inside (min, max): k from ⌊min/step⌋ + 1 to ⌈max/step⌉ − 1.
+    let (Some(low), Some(high)) = (min.checked_div(step), max.checked_div(step)) else {
+        return ends_only;
+    };
+    let (Some(first), Some(last)) = (
+        low.floor().to_i64().and_then(|k| k.checked_add(1)),
+        high.ceil().to_i64().and_then(|k| k.checked_sub(1)),
+    ) else {
+        return ends_only;
+    };
+    let interior = (last - first + 1).max(0);
+    if interior > MAX_POINTS {
+        return ends_only;
+    }
+    Grid::Number {
+        min,
+        max,
+        step,
+        first,
+        interior,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::default_scenario;
+    use crate::model::levers::{Group, levers};
+    use rust_decimal_macros::dec;
+
+    fn number_axis(min: Decimal, max: Decimal, step: Decimal, whole: bool) -> Axis {
+        Axis::from_lever(Lever {
+            path: "test.x".to_owned(),
+            label: "x".to_owned(),
+            group: Group::Opening,
+            unit: "",
+            kind: LeverKind::Number {
+                min,
+                max,
+                step,
+                whole,
+            },
+            value: LeverValue::Number(min),
+            source: None,
+        })
+    }
+
+    fn numbers(axis: &Axis) -> Vec<Decimal> {
+        (0..axis.len())
+            .map(|i| match axis.value_at(i) {
+                LeverValue::Number(value) => value,
+                other => panic!("not a number: {other}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn number_grid_holds_both_ends_and_the_multiples_between() {
+        let axis = number_axis(dec!(0.1), dec!(1), dec!(0.25), false);
+        assert_eq!(
+            numbers(&axis),
+            vec![dec!(0.1), dec!(0.25), dec!(0.5), dec!(0.75), dec!(1)]
+        );
+        let axis = number_axis(dec!(-10), dec!(10), dec!(10), false);
+        assert_eq!(numbers(&axis), vec![dec!(-10), dec!(0), dec!(10)]);
+        let axis = number_axis(dec!(5), dec!(5), dec!(1), true);
+        assert_eq!(numbers(&axis), vec![dec!(5)]);
+    }
+
+    #[test]
+    fn snapping_finds_the_nearest_grid_value_and_clamps() {
+        let axis = number_axis(dec!(0.1), dec!(1), dec!(0.25), false);
+        for (input, expected) in [
+            (dec!(-3), dec!(0.1)),
+            (dec!(0.16), dec!(0.1)),
+            (dec!(0.2), dec!(0.25)),
+            (dec!(0.6), dec!(0.5)),
+            (dec!(0.9), dec!(1)),
+            (dec!(0.8), dec!(0.75)),
+            (dec!(7), dec!(1)),
+        ] {
+            assert_eq!(
+                axis.value_at(axis.snap_index(input)),
+                LeverValue::Number(expected),
+                "snap {input}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_registry_grid_value_is_in_range_and_settable() {
+        let base = default_scenario().into_scenario();
+        for lever in levers(&base) {
+            let axis = Axis::from_lever(lever);
+            for index in axis.spread(9).into_iter().chain([axis.len() - 1]) {
+                let value = axis.value_at(index);
+                let mut scenario = base.clone();
+                let set = axis.apply(&mut scenario, &value);
+                assert!(set.is_ok(), "{} = {value}: {set:?}", axis.path());
+                assert_eq!(axis.index_of(&value), index, "{} = {value}", axis.path());
+            }
+        }
+    }
+
+    #[test]
+    fn spread_keeps_both_ends_and_never_repeats() {
+        let axis = number_axis(dec!(0), dec!(100), dec!(1), true);
+        let picks = axis.spread(5);
+        assert_eq!(picks, vec![0, 25, 50, 75, 100]);
+        let small = number_axis(dec!(0), dec!(3), dec!(1), true);
+        assert_eq!(small.spread(64), vec![0, 1, 2, 3]);
+    }
+}
