@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 
 use crate::cli::{ScenarioArgs, load_scenario};
 use crate::model::analysis::grid::DEFAULT_STEPS;
-use crate::model::analysis::montecarlo::DEFAULT_RUNS;
 use crate::model::analysis::{
     Axis, BreachMap, Condition, Distribution, Kpi, LeverRange, MonteCarloResult, MonteCarloSpec,
     Side, Solution, SolveOutcome, TornadoBar, TornadoSpan, breach_map, failing_ranges, monte_carlo,
@@ -87,13 +86,15 @@ pub struct GridArgs {
 pub struct MonteCarloArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_RUNS)]
-    pub runs: u32,
-    /// The same seed gives the same result on any number of cores.
-    #[arg(long, value_name = "S", default_value_t = 0)]
-    pub seed: u64,
+    /// Runs (default: the preset's `montecarlo.runs`, else 10,000).
+    #[arg(long, value_name = "N")]
+    pub runs: Option<u32>,
+    /// The same seed gives the same result on any number of cores (default: the preset's, else 0).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
     /// A lever and its distribution: `PATH=uniform:MIN:MAX`, `PATH=triangular:MIN:MODE:MAX` or
-    /// `PATH=discrete:V@P,V@P,…` (repeatable). Month levers draw a shift in months.
+    /// `PATH=discrete:V@P,V@P,…` (repeatable). Month levers draw a shift in months. Given, these
+    /// replace the preset's own distributions.
     #[arg(long = "lever", value_name = "PATH=DIST")]
     pub levers: Vec<String>,
     #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
@@ -370,15 +371,20 @@ pub fn parse_lever_distributions(args: &[String]) -> Result<Vec<(String, Distrib
 pub fn execute_montecarlo(args: &MonteCarloArgs, out: &mut dyn Write) -> Result<()> {
     let valid = load_scenario(&args.scenario)?;
     let levers = parse_lever_distributions(&args.levers)?;
-    // TODO(#4): fall back to the preset's own `montecarlo` spec once `Scenario` carries it.
+    let preset = valid.scenario().montecarlo.clone().unwrap_or_default();
+    let levers = if levers.is_empty() {
+        preset.levers
+    } else {
+        levers
+    };
     if levers.is_empty() {
         return Err(anyhow!(
-            "no --lever given: name at least one lever and its distribution, e.g. --lever core_scientific.delay_months=discrete:0@0.4,3@0.3,6@0.2,12@0.1"
+            "the preset has no `montecarlo` distributions and no --lever was given: name at least one lever and its distribution, e.g. --lever core_scientific.delay_months=discrete:0@0.4,3@0.3,6@0.2,12@0.1"
         ));
     }
     let spec = MonteCarloSpec {
-        seed: args.seed,
-        runs: args.runs,
+        seed: args.seed.unwrap_or(preset.seed),
+        runs: args.runs.unwrap_or(preset.runs),
         levers,
     };
     let result = monte_carlo(

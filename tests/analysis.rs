@@ -694,6 +694,17 @@ fn cli_montecarlo_reports_the_seeded_result() {
     ])
     .expect_err("bad distribution");
     assert!(err.contains("rates.sofr_pct"), "{err}");
-    let err = cli(&["montecarlo", "default"]).expect_err("no levers");
+    // Without --lever, the preset's own distributions, seed and (unless overridden) runs.
+    let text = cli(&["montecarlo", "default", "--runs", "40"]).expect("the preset's spec");
+    assert!(
+        text.starts_with("monte carlo: 40 runs, seed 2025"),
+        "{text}"
+    );
+    assert!(
+        text.contains("core_scientific.delay_months ~ discrete:0@0.4,3@0.3,6@0.2,12@0.1"),
+        "{text}"
+    );
+    let plain = concat!(env!("CARGO_MANIFEST_DIR"), "/presets/management-plan.ron");
+    let err = cli(&["montecarlo", plain]).expect_err("no distributions anywhere");
     assert!(err.contains("--lever"), "{err}");
 }

@@ -304,3 +304,35 @@ fn a_failed_save_leaves_the_old_file_whole() {
     preset_file::save(&path, default_scenario().scenario()).expect("saves");
     assert!(parse_scenario(&fs::read_to_string(&path).expect("read")).is_ok());
 }
+
+#[test]
+fn monte_carlo_distributions_are_checked_by_path() {
+    let valid = parse_preset(SHIPPED_PRESETS[0].1).expect("s1-base");
+    let spec = valid
+        .scenario()
+        .montecarlo
+        .as_ref()
+        .expect("s1-base carries distributions");
+    assert_eq!((spec.seed, spec.runs, spec.levers.len()), (2025, 10000, 4));
+    let cases = [
+        (
+            (
+                "(\"rates.sofr_pct\", Triangular",
+                "(\"rates.sofr\", Triangular",
+            ),
+            "montecarlo.levers[1]",
+        ),
+        (
+            (
+                "probabilities: [\"0.4\", \"0.3\", \"0.2\", \"0.1\"]",
+                "probabilities: [\"0.4\", \"0.3\", \"0.2\", \"0.2\"]",
+            ),
+            "montecarlo.levers[0]",
+        ),
+        (("runs: 10000", "runs: 0"), "montecarlo.runs"),
+    ];
+    for ((from, to), expected) in cases {
+        let err = error_of(&edited(from, to));
+        assert!(err.contains(expected), "{to}: got `{err}`");
+    }
+}

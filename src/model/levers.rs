@@ -154,15 +154,50 @@ pub(crate) enum Slot<'a> {
 }
 
 /// A field of a scenario with its description, as [`visit_fields`] hands it out.
+///
+/// Nothing here is formatted: the path and label are built only when a [`Lever`] is, so walking
+/// every field (validation, setting one lever) allocates nothing.
 pub(crate) struct Field<'a> {
-    pub path: String,
-    /// The list item's id, for item-wide source notes.
-    pub item_id: Option<&'a str>,
-    pub label: String,
+    /// A list item's id or a section's name; empty for the top-level `horizon_months`.
+    pub item: &'a str,
+    /// Whether `item` is a list item's id (source notes may be keyed by it).
+    pub is_list_item: bool,
+    pub name: &'static str,
+    /// Whose field it is, for the label ("DDTL 2.0"), and a word before it ("Site ").
+    pub owner: Option<(&'static str, &'a str)>,
+    pub label: &'static str,
     pub group: Group,
     pub unit: &'static str,
     pub kind: LeverKind,
     pub slot: Slot<'a>,
+}
+
+impl Field<'_> {
+    /// `<item>.<name>`, or `<name>` at the top level.
+    pub fn path(&self) -> String {
+        if self.item.is_empty() {
+            self.name.to_owned()
+        } else {
+            format!("{}.{}", self.item, self.name)
+        }
+    }
+
+    /// Whether this field's path is `path`, without building it.
+    pub fn is_at(&self, path: &str) -> bool {
+        if self.item.is_empty() {
+            return path == self.name;
+        }
+        path.strip_prefix(self.item)
+            .and_then(|rest| rest.strip_prefix('.'))
+            == Some(self.name)
+    }
+
+    pub fn label_text(&self) -> String {
+        match self.owner {
+            Some((prefix, owner)) => format!("{prefix}{owner}: {}", self.label),
+            None => self.label.to_owned(),
+        }
+    }
 }
 
 const CAPACITY_CHOICES: &[&str] = &["Existing", "CoreScientific"];
@@ -204,60 +239,73 @@ const LATEST_MATURITY: Month = Month::ym(2040, 12);
 
 /// Hands every field of `scenario` to `visit`, in preset order.
 pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut(Field<'a>)) {
-    let plain = |path: &str, label: &str, group, unit, kind, slot| Field {
-        path: path.to_owned(),
-        item_id: None,
-        label: label.to_owned(),
+    use Group as G;
+    let section = |item: &'a str, name, label, group, unit, kind, slot| Field {
+        item,
+        is_list_item: false,
+        name,
+        owner: None,
+        label,
         group,
         unit,
         kind,
         slot,
     };
-    visit(plain(
+    visit(section(
+        "",
         "horizon_months",
         "Horizon",
-        Group::Opening,
+        G::Opening,
         "months",
         whole(12, 120),
         Slot::Count(&mut scenario.horizon_months),
     ));
-    visit(plain(
-        "opening.cash",
+    let opening = &mut scenario.opening;
+    let cash_range = number(dec!(-10000), dec!(50000), dec!(10));
+    visit(section(
+        "opening",
+        "cash",
         "Opening cash (2025-01)",
-        Group::Opening,
+        G::Opening,
         "$M",
-        number(dec!(-10000), dec!(50000), dec!(10)),
-        Slot::Decimal(&mut scenario.opening.cash),
+        cash_range,
+        Slot::Decimal(&mut opening.cash),
     ));
-    visit(plain(
-        "opening.mw_online",
+    let mw_range = number(dec!(0), dec!(10000), dec!(5));
+    visit(section(
+        "opening",
+        "mw_online",
         "Opening power online",
-        Group::Opening,
+        G::Opening,
         "MW",
-        number(dec!(0), dec!(10000), dec!(5)),
-        Slot::Decimal(&mut scenario.opening.mw_online),
+        mw_range,
+        Slot::Decimal(&mut opening.mw_online),
     ));
-    visit(plain(
-        "rates.sofr_pct",
+    let sofr_range = number(dec!(0), dec!(15), dec!(0.05));
+    visit(section(
+        "rates",
+        "sofr_pct",
         "SOFR",
-        Group::InterestRates,
+        G::InterestRates,
         "%",
-        number(dec!(0), dec!(15), dec!(0.05)),
+        sofr_range,
         Slot::Decimal(&mut scenario.rates.sofr_pct),
     ));
 
     for contract in &mut scenario.contracts {
-        let id = contract.id.as_str();
-        let group = if id == "openai" {
-            Group::OpenAiContract
+        let item = contract.id.as_str();
+        let group = if item == "openai" {
+            G::OpenAiContract
         } else {
-            Group::Contracts
+            G::Contracts
         };
-        let who = contract.customer.as_str();
-        let field = |name: &str, label: &str, unit, kind, slot| Field {
-            path: format!("{id}.{name}"),
-            item_id: Some(id),
-            label: format!("{who}: {label}"),
+        let owner = Some(("", contract.customer.as_str()));
+        let field = |name, label, unit, kind, slot| Field {
+            item,
+            is_list_item: true,
+            name,
+            owner,
+            label,
             group,
             unit,
             kind,
@@ -298,39 +346,42 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
             PCT_0_100,
             Slot::Decimal(&mut contract.prepay_pct),
         ));
+        let choices = LeverKind::Choice {
+            choices: CAPACITY_CHOICES,
+        };
         visit(field(
             "capacity",
             "capacity",
             "",
-            LeverKind::Choice {
-                choices: CAPACITY_CHOICES,
-            },
+            choices,
             Slot::Capacity(&mut contract.capacity),
         ));
     }
 
     for cut in &mut scenario.customer_cuts {
-        let id = cut.id.as_str();
-        let who = cut.customer.as_str();
-        let field = |name: &str, label: &str, unit, kind, slot| Field {
-            path: format!("{id}.{name}"),
-            item_id: Some(id),
-            label: format!("{who} cut: {label}"),
-            group: Group::Customers,
+        let item = cut.id.as_str();
+        let owner = Some(("", cut.customer.as_str()));
+        let field = |name, label, unit, kind, slot| Field {
+            item,
+            is_list_item: true,
+            name,
+            owner,
+            label,
+            group: G::Customers,
             unit,
             kind,
             slot,
         };
         visit(field(
             "cut_pct",
-            "size",
+            "revenue cut",
             "%",
             PCT_0_100,
             Slot::Decimal(&mut cut.cut_pct),
         ));
         visit(field(
             "from",
-            "from",
+            "cut from",
             "",
             months(EARLIEST_INPUT, LATEST_INPUT),
             Slot::Month(&mut cut.from),
@@ -338,66 +389,79 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
     }
 
     let cs = &mut scenario.core_scientific;
-    visit(plain(
-        "core_scientific.delay_months",
+    visit(section(
+        "core_scientific",
+        "delay_months",
         "Delivery delay",
-        Group::CoreScientific,
+        G::CoreScientific,
         "months",
         whole(0, 36),
         Slot::Count(&mut cs.delay_months),
     ));
-    visit(plain(
-        "core_scientific.delay_policy",
+    let policies = LeverKind::Choice {
+        choices: POLICY_CHOICES,
+    };
+    visit(section(
+        "core_scientific",
+        "delay_policy",
         "Delayed contracts",
-        Group::CoreScientific,
+        G::CoreScientific,
         "",
-        LeverKind::Choice {
-            choices: POLICY_CHOICES,
-        },
+        policies,
         Slot::DelayPolicy(&mut cs.delay_policy),
     ));
 
     let opex = &mut scenario.opex;
-    visit(plain(
-        "opex.cost_of_revenue_pct",
+    let share = "% of revenue";
+    visit(section(
+        "opex",
+        "cost_of_revenue_pct",
         "Cost of revenue",
-        Group::CostsCapex,
-        "% of revenue",
+        G::CostsCapex,
+        share,
         PCT_0_100,
         Slot::Decimal(&mut opex.cost_of_revenue_pct),
     ));
-    visit(plain(
-        "opex.other_opex_pct",
+    visit(section(
+        "opex",
+        "other_opex_pct",
         "Other opex",
-        Group::CostsCapex,
-        "% of revenue",
+        G::CostsCapex,
+        share,
         PCT_0_100,
         Slot::Decimal(&mut opex.other_opex_pct),
     ));
-    visit(plain(
-        "opex.fixed_monthly",
+    let fixed_range = number(dec!(0), dec!(1000), dec!(1));
+    visit(section(
+        "opex",
+        "fixed_monthly",
         "Fixed costs",
-        Group::CostsCapex,
+        G::CostsCapex,
         "$M/month",
-        number(dec!(0), dec!(1000), dec!(1)),
+        fixed_range,
         Slot::Decimal(&mut opex.fixed_monthly),
     ));
-    visit(plain(
-        "opex.fixed_growth_pct",
+    let growth_range = number(dec!(-50), dec!(100), dec!(1));
+    visit(section(
+        "opex",
+        "fixed_growth_pct",
         "Fixed-cost growth",
-        Group::CostsCapex,
+        G::CostsCapex,
         "% a year",
-        number(dec!(-50), dec!(100), dec!(1)),
+        growth_range,
         Slot::Decimal(&mut opex.fixed_growth_pct),
     ));
 
     for site in &mut scenario.sites {
-        let id = site.id.as_str();
-        let field = |name: &str, label: &str, unit, kind, slot| Field {
-            path: format!("{id}.{name}"),
-            item_id: Some(id),
-            label: format!("Site {id}: {label}"),
-            group: Group::CostsCapex,
+        let item = site.id.as_str();
+        let owner = Some(("Site ", item));
+        let field = |name, label, unit, kind, slot| Field {
+            item,
+            is_list_item: true,
+            name,
+            owner,
+            label,
+            group: G::CostsCapex,
             unit,
             kind,
             slot,
@@ -430,79 +494,89 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
             number(dec!(0), dec!(10000), dec!(10)),
             Slot::Decimal(&mut site.reimbursement),
         ));
+        let partners = LeverKind::Choice {
+            choices: PARTNER_CHOICES,
+        };
         visit(field(
             "partner",
             "built by",
             "",
-            LeverKind::Choice {
-                choices: PARTNER_CHOICES,
-            },
+            partners,
             Slot::Partner(&mut site.partner),
         ));
     }
 
     let capex = &mut scenario.capex;
-    visit(plain(
-        "capex.lead_months",
+    visit(section(
+        "capex",
+        "lead_months",
         "Capex lead time",
-        Group::CostsCapex,
+        G::CostsCapex,
         "months",
         whole(1, 24),
         Slot::Count(&mut capex.lead_months),
     ));
-    visit(plain(
-        "capex.follows_delay",
+    let flags = LeverKind::Choice {
+        choices: FLAG_CHOICES,
+    };
+    visit(section(
+        "capex",
+        "follows_delay",
         "Capex waits for a late partner",
-        Group::CostsCapex,
+        G::CostsCapex,
         "",
-        LeverKind::Choice {
-            choices: FLAG_CHOICES,
-        },
+        flags,
         Slot::Flag(&mut capex.follows_delay),
     ));
 
     for facility in &mut scenario.facilities {
-        let id = facility.id.as_str();
-        let name = facility.name.as_str();
+        let item = facility.id.as_str();
+        let owner = Some(("", facility.name.as_str()));
         let revolver = facility.kind == FacilityKind::Revolver;
         // Draw levers belong with the draw amounts only where there is something left to draw;
         // the test reads the commitment, itself a debt-terms lever, so no dragged slider moves group.
         let draw_group = if revolver || facility.commitment > facility.opening_balance {
-            Group::DrawAmounts
+            G::DrawAmounts
         } else {
-            Group::DebtTerms
+            G::DebtTerms
         };
         let commitment_group = if revolver {
-            Group::DrawAmounts
+            G::DrawAmounts
         } else {
-            Group::DebtTerms
+            G::DebtTerms
         };
-        let field = |name_: &str, label: &str, group, unit, kind, slot| Field {
-            path: format!("{id}.{name_}"),
-            item_id: Some(id),
-            label: format!("{name}: {label}"),
+        let field = |name, label, group, unit, kind, slot| Field {
+            item,
+            is_list_item: true,
+            name,
+            owner,
+            label,
             group,
             unit,
             kind,
             slot,
         };
         match &mut facility.rate {
-            Rate::Floating { spread_pct } => visit(field(
-                "spread_pct",
-                "spread over SOFR",
-                Group::InterestRates,
-                "%",
-                RATE_PCT,
-                Slot::Decimal(spread_pct),
-            )),
-            Rate::Fixed { coupon_pct } => visit(field(
-                "coupon_pct",
-                "coupon",
-                Group::InterestRates,
-                "%",
-                RATE_PCT,
-                Slot::Decimal(coupon_pct),
-            )),
+            Rate::Floating { spread_pct } => {
+                visit(field(
+                    "spread_pct",
+                    "spread over SOFR",
+                    G::InterestRates,
+                    "%",
+                    RATE_PCT,
+                    Slot::Decimal(spread_pct),
+                ));
+            }
+            Rate::Fixed { coupon_pct } => {
+                visit(field(
+                    "coupon_pct",
+                    "coupon",
+                    G::InterestRates,
+                    "%",
+                    RATE_PCT,
+                    Slot::Decimal(coupon_pct),
+                ));
+            }
         }
         visit(field(
             "commitment",
@@ -522,12 +596,13 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
                 DEBT_MUSD,
                 Slot::Decimal(&mut draws.total),
             ));
+            let window = months(EARLIEST_INPUT, LATEST_INPUT);
             visit(field(
                 "draws.from",
                 "first draw",
                 draw_group,
                 "",
-                months(EARLIEST_INPUT, LATEST_INPUT),
+                window,
                 Slot::Month(&mut draws.from),
             ));
             visit(field(
@@ -542,17 +617,18 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
         visit(field(
             "opening_balance",
             "balance at 2025-01",
-            Group::DebtTerms,
+            G::DebtTerms,
             "$M",
             DEBT_MUSD,
             Slot::Decimal(&mut facility.opening_balance),
         ));
+        let maturities = months(FIRST_MODEL_MONTH, LATEST_MATURITY);
         visit(field(
             "maturity",
             "maturity",
-            Group::DebtTerms,
+            G::DebtTerms,
             "",
-            months(FIRST_MODEL_MONTH, LATEST_MATURITY),
+            maturities,
             Slot::Month(&mut facility.maturity),
         ));
         match &mut facility.amortization {
@@ -562,28 +638,30 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
                 every,
                 from,
             } => {
+                let amounts = number(dec!(0), dec!(10000), dec!(5));
                 visit(field(
                     "amortization.amount",
                     "amortisation payment",
-                    Group::DebtTerms,
+                    G::DebtTerms,
                     "$M",
-                    number(dec!(0), dec!(10000), dec!(5)),
+                    amounts,
                     Slot::Decimal(amount),
                 ));
                 visit(field(
                     "amortization.every",
                     "amortisation interval",
-                    Group::DebtTerms,
+                    G::DebtTerms,
                     "months",
                     whole(1, 12),
                     Slot::Count(every),
                 ));
+                let starts = months(EARLIEST_INPUT, LATEST_MATURITY);
                 visit(field(
                     "amortization.from",
                     "first amortisation",
-                    Group::DebtTerms,
+                    G::DebtTerms,
                     "",
-                    months(EARLIEST_INPUT, LATEST_MATURITY),
+                    starts,
                     Slot::Month(from),
                 ));
             }
@@ -591,18 +669,19 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
                 visit(field(
                     "amortization.every",
                     "amortisation interval",
-                    Group::DebtTerms,
+                    G::DebtTerms,
                     "months",
                     whole(1, 12),
                     Slot::Count(every),
                 ));
                 // Spec §3.4: a level schedule is sized on a modelled balance, so it starts in 2025 or later.
+                let starts = months(FIRST_MODEL_MONTH, LATEST_MATURITY);
                 visit(field(
                     "amortization.from",
                     "first amortisation",
-                    Group::DebtTerms,
+                    G::DebtTerms,
                     "",
-                    months(FIRST_MODEL_MONTH, LATEST_MATURITY),
+                    starts,
                     Slot::Month(from),
                 ));
             }
@@ -611,7 +690,7 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
             visit(field(
                 "sweep_pct",
                 "sweep of other draws",
-                Group::DebtTerms,
+                G::DebtTerms,
                 "%",
                 PCT_0_100,
                 Slot::Decimal(&mut facility.sweep_pct),
@@ -619,50 +698,62 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
         }
     }
 
-    visit(plain(
-        "revolver_policy.target_cash",
+    let targets = number(dec!(0), dec!(10000), dec!(10));
+    let target_cash = Slot::Decimal(&mut scenario.revolver_policy.target_cash);
+    visit(section(
+        "revolver_policy",
+        "target_cash",
         "Revolver target cash",
-        Group::DebtTerms,
+        G::DebtTerms,
         "$M",
-        number(dec!(0), dec!(10000), dec!(10)),
-        Slot::Decimal(&mut scenario.revolver_policy.target_cash),
+        targets,
+        target_cash,
     ));
 
     for raise in &mut scenario.equity {
-        let id = raise.id.as_str();
-        let label = if id == "ipo" {
-            "IPO".to_owned()
+        let item = raise.id.as_str();
+        let owner = if item == "ipo" {
+            Some(("", "IPO"))
         } else {
-            format!("Equity {id}")
+            Some(("Equity ", item))
         };
-        visit(Field {
-            path: format!("{id}.amount"),
-            item_id: Some(id),
-            label: format!("{label}: net proceeds"),
-            group: Group::IpoEquity,
-            unit: "$M",
-            kind: BIG_MUSD,
-            slot: Slot::Decimal(&mut raise.amount),
-        });
-        visit(Field {
-            path: format!("{id}.month"),
-            item_id: Some(id),
-            label: format!("{label}: month"),
-            group: Group::IpoEquity,
-            unit: "",
-            kind: months(EARLIEST_INPUT, LATEST_INPUT),
-            slot: Slot::Month(&mut raise.month),
-        });
+        let field = |name, label, unit, kind, slot| Field {
+            item,
+            is_list_item: true,
+            name,
+            owner,
+            label,
+            group: G::IpoEquity,
+            unit,
+            kind,
+            slot,
+        };
+        visit(field(
+            "amount",
+            "net proceeds",
+            "$M",
+            BIG_MUSD,
+            Slot::Decimal(&mut raise.amount),
+        ));
+        visit(field(
+            "month",
+            "month",
+            "",
+            months(EARLIEST_INPUT, LATEST_INPUT),
+            Slot::Month(&mut raise.month),
+        ));
     }
 
     for covenant in &mut scenario.covenants {
-        let id = covenant.id.as_str();
-        let name = covenant.name.as_str();
-        let field = |name_: &str, label: &str, unit, kind, slot| Field {
-            path: format!("{id}.{name_}"),
-            item_id: Some(id),
-            label: format!("{name}: {label}"),
-            group: Group::Covenants,
+        let item = covenant.id.as_str();
+        let owner = Some(("", covenant.name.as_str()));
+        let field = |name, label, unit, kind, slot| Field {
+            item,
+            is_list_item: true,
+            name,
+            owner,
+            label,
+            group: G::Covenants,
             unit,
             kind,
             slot,
@@ -685,20 +776,24 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
                     Slot::Decimal(pct),
                 ));
             }
-            CovenantTerms::Dscr { min, .. } => visit(field(
-                "min",
-                "minimum coverage",
-                "x",
-                number(dec!(0.1), dec!(10), dec!(0.05)),
-                Slot::Decimal(min),
-            )),
-            CovenantTerms::MaxLeverage { max } => visit(field(
-                "max",
-                "maximum leverage",
-                "x",
-                number(dec!(0.5), dec!(30), dec!(0.1)),
-                Slot::Decimal(max),
-            )),
+            CovenantTerms::Dscr { min, .. } => {
+                visit(field(
+                    "min",
+                    "minimum coverage",
+                    "x",
+                    number(dec!(0.1), dec!(10), dec!(0.05)),
+                    Slot::Decimal(min),
+                ));
+            }
+            CovenantTerms::MaxLeverage { max } => {
+                visit(field(
+                    "max",
+                    "maximum leverage",
+                    "x",
+                    number(dec!(0.5), dec!(30), dec!(0.1)),
+                    Slot::Decimal(max),
+                ));
+            }
         }
     }
 }
@@ -817,35 +912,49 @@ pub fn parse_value(kind: &LeverKind, text: &str) -> Result<LeverValue, String> {
 
 /// Every lever of `scenario`, with its current value, in panel order within preset order.
 pub fn levers(scenario: &Scenario) -> Vec<Lever> {
-    let sources = scenario.meta.sources.clone();
     let mut copy = scenario.clone();
     let mut out = Vec::new();
     visit_fields(&mut copy, &mut |field| {
-        let source = sources
-            .get(&field.path)
-            .or_else(|| field.item_id.and_then(|id| sources.get(id)))
-            .cloned();
-        out.push(Lever {
-            value: field.slot.value(),
-            path: field.path,
-            label: field.label,
-            group: field.group,
-            unit: field.unit,
-            kind: field.kind,
-            source,
-        });
+        out.push(lever_of(&scenario.meta.sources, field))
     });
     out
 }
 
+/// The registry's description of one field, with its source note.
+fn lever_of(sources: &std::collections::BTreeMap<String, String>, field: Field<'_>) -> Lever {
+    let path = field.path();
+    let source = sources
+        .get(&path)
+        .or_else(|| {
+            field
+                .is_list_item
+                .then(|| sources.get(field.item))
+                .flatten()
+        })
+        .cloned();
+    Lever {
+        value: field.slot.value(),
+        label: field.label_text(),
+        path,
+        group: field.group,
+        unit: field.unit,
+        kind: field.kind,
+        source,
+    }
+}
+
 /// The lever at `path`.
 pub fn lever(scenario: &Scenario, path: &str) -> Result<Lever, LeverError> {
-    levers(scenario)
-        .into_iter()
-        .find(|lever| lever.path == path)
-        .ok_or_else(|| LeverError::UnknownPath {
-            path: path.to_owned(),
-        })
+    let mut copy = scenario.clone();
+    let mut found = None;
+    visit_fields(&mut copy, &mut |field| {
+        if found.is_none() && field.is_at(path) {
+            found = Some(lever_of(&scenario.meta.sources, field));
+        }
+    });
+    found.ok_or_else(|| LeverError::UnknownPath {
+        path: path.to_owned(),
+    })
 }
 
 /// Sets the lever at `path` to `value`, checked against its range.
@@ -858,7 +967,7 @@ pub fn set_lever(
         path: path.to_owned(),
     });
     visit_fields(scenario, &mut |mut field| {
-        if field.path == path {
+        if field.is_at(path) {
             outcome = field
                 .slot
                 .set(&field.kind, value)
@@ -900,13 +1009,12 @@ pub fn apply_assignments<S: AsRef<str>>(
 }
 
 /// The problems of each field whose value is outside its lever's range, as `(path, message)`.
-pub(crate) fn out_of_range_fields(scenario: &Scenario) -> Vec<(String, String)> {
-    levers(scenario)
-        .into_iter()
-        .filter_map(|lever| {
-            check_in_range(&lever.kind, &lever.value)
-                .err()
-                .map(|message| (lever.path, message))
-        })
-        .collect()
+pub(crate) fn out_of_range_fields(scenario: &mut Scenario) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    visit_fields(scenario, &mut |field| {
+        if let Err(message) = check_in_range(&field.kind, &field.slot.value()) {
+            problems.push((field.path(), message));
+        }
+    });
+    problems
 }

@@ -39,6 +39,9 @@ pub struct Scenario {
     pub equity: Vec<EquityRaise>,
     #[serde(default)]
     pub covenants: Vec<Covenant>,
+    /// The Monte Carlo set-up: seed, runs and a distribution per lever path (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub montecarlo: Option<super::analysis::MonteCarloSpec>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -64,7 +64,7 @@ fn is_slug(id: &str) -> bool {
 }
 
 /// Section names a list item's id may not take, or its paths would shadow theirs.
-const SECTION_NAMES: [&str; 7] = [
+const SECTION_NAMES: [&str; 8] = [
     "meta",
     "opening",
     "rates",
@@ -72,10 +72,11 @@ const SECTION_NAMES: [&str; 7] = [
     "opex",
     "capex",
     "revolver_policy",
+    "montecarlo",
 ];
 
 /// Checks `scenario` and returns it as runnable, or every problem found.
-pub fn validate(scenario: Scenario) -> Result<ValidScenario, ValidationError> {
+pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError> {
     let mut issues = Vec::new();
     let mut issue = |path: String, message: String| issues.push(Issue { path, message });
 
@@ -243,7 +244,13 @@ pub fn validate(scenario: Scenario) -> Result<ValidScenario, ValidationError> {
         }
     }
 
-    for (path, message) in out_of_range_fields(&scenario) {
+    if let Some(spec) = &scenario.montecarlo {
+        for monte_carlo_issue in spec.issues(&scenario) {
+            issue(monte_carlo_issue.path, monte_carlo_issue.message);
+        }
+    }
+
+    for (path, message) in out_of_range_fields(&mut scenario) {
         issue(path, message);
     }
 

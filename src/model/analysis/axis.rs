@@ -10,10 +10,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::AnalysisError;
-use super::place::{Place, locate};
-use crate::model::levers::{
-    Lever, LeverError, LeverKind, LeverValue, check_in_range, lever, set_lever,
-};
+use crate::model::levers::{Lever, LeverKind, LeverValue, lever, set_lever};
 use crate::model::month::Month;
 use crate::model::scenario::Scenario;
 
@@ -191,35 +188,8 @@ impl Axis {
     }
 
     /// Sets this lever of `scenario` to `value`, checked against the registry's range.
-    ///
-    /// Number and month levers are written through [`locate`] (no allocation); anything it
-    /// does not know goes through `set_lever`.
     pub fn apply(&self, scenario: &mut Scenario, value: &LeverValue) -> Result<(), AnalysisError> {
-        let path = &self.lever.path;
-        let Some(place) = locate(scenario, path) else {
-            return Ok(set_lever(scenario, path, value)?);
-        };
-        let bad = |message: String| LeverError::BadValue {
-            path: path.clone(),
-            message,
-        };
-        check_in_range(&self.lever.kind, value).map_err(bad)?;
-        match (place, value) {
-            (Place::Decimal(slot), LeverValue::Number(number)) => *slot = *number,
-            (Place::Count(slot), LeverValue::Number(number)) => {
-                *slot = number
-                    .to_u32()
-                    .ok_or_else(|| bad(format!("{number} is not a whole number")))?;
-            }
-            (Place::Month(slot), LeverValue::Month(month)) => *slot = *month,
-            (_, value) => {
-                return Err(bad(format!(
-                    "`{value}` is the wrong kind of value for this lever"
-                ))
-                .into());
-            }
-        }
-        Ok(())
+        Ok(set_lever(scenario, &self.lever.path, value)?)
     }
 
     /// At most `count` indices spread evenly over the grid, both ends included, ascending.

@@ -7,7 +7,6 @@ pub mod axis;
 pub mod grid;
 pub mod kpi;
 pub mod montecarlo;
-mod place;
 pub mod solve;
 pub mod tornado;
 
@@ -54,6 +53,8 @@ pub fn evaluate(
     assignments: &[(&Axis, LeverValue)],
 ) -> Result<Outcome, AnalysisError> {
     let mut scenario = base.clone();
+    // A run needs no distributions; checking them would walk the registry on every run.
+    scenario.montecarlo = None;
     for (axis, value) in assignments {
         axis.apply(&mut scenario, value)?;
     }
