@@ -238,296 +238,67 @@ const FIRST_MODEL_MONTH: Month = Month::ym(2025, 1);
 const LATEST_MATURITY: Month = Month::ym(2040, 12);
 
 /// Hands every field of `scenario` to `visit`, in preset order.
+///
+/// Kept as a table, one lever a line, so the registry reads at a glance.
+#[rustfmt::skip]
 pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut(Field<'a>)) {
     use Group as G;
     let section = |item: &'a str, name, label, group, unit, kind, slot| Field {
-        item,
-        is_list_item: false,
-        name,
-        owner: None,
-        label,
-        group,
-        unit,
-        kind,
-        slot,
+        item, is_list_item: false, name, owner: None, label, group, unit, kind, slot,
     };
-    visit(section(
-        "",
-        "horizon_months",
-        "Horizon",
-        G::Opening,
-        "months",
-        whole(12, 120),
-        Slot::Count(&mut scenario.horizon_months),
-    ));
+    let choice = |choices| LeverKind::Choice { choices };
+
+    visit(section("", "horizon_months", "Horizon", G::Opening, "months", whole(12, 120), Slot::Count(&mut scenario.horizon_months)));
     let opening = &mut scenario.opening;
-    let cash_range = number(dec!(-10000), dec!(50000), dec!(10));
-    visit(section(
-        "opening",
-        "cash",
-        "Opening cash (2025-01)",
-        G::Opening,
-        "$M",
-        cash_range,
-        Slot::Decimal(&mut opening.cash),
-    ));
-    let mw_range = number(dec!(0), dec!(10000), dec!(5));
-    visit(section(
-        "opening",
-        "mw_online",
-        "Opening power online",
-        G::Opening,
-        "MW",
-        mw_range,
-        Slot::Decimal(&mut opening.mw_online),
-    ));
-    let sofr_range = number(dec!(0), dec!(15), dec!(0.05));
-    visit(section(
-        "rates",
-        "sofr_pct",
-        "SOFR",
-        G::InterestRates,
-        "%",
-        sofr_range,
-        Slot::Decimal(&mut scenario.rates.sofr_pct),
-    ));
+    visit(section("opening", "cash", "Opening cash (2025-01)", G::Opening, "$M", number(dec!(-10000), dec!(50000), dec!(10)), Slot::Decimal(&mut opening.cash)));
+    visit(section("opening", "mw_online", "Opening power online", G::Opening, "MW", number(dec!(0), dec!(10000), dec!(5)), Slot::Decimal(&mut opening.mw_online)));
+    visit(section("rates", "sofr_pct", "SOFR", G::InterestRates, "%", number(dec!(0), dec!(15), dec!(0.05)), Slot::Decimal(&mut scenario.rates.sofr_pct)));
 
     for contract in &mut scenario.contracts {
         let item = contract.id.as_str();
-        let group = if item == "openai" {
-            G::OpenAiContract
-        } else {
-            G::Contracts
-        };
+        let group = if item == "openai" { G::OpenAiContract } else { G::Contracts };
         let owner = Some(("", contract.customer.as_str()));
-        let field = |name, label, unit, kind, slot| Field {
-            item,
-            is_list_item: true,
-            name,
-            owner,
-            label,
-            group,
-            unit,
-            kind,
-            slot,
-        };
-        visit(field(
-            "total_value",
-            "contract value",
-            "$M",
-            BIG_MUSD,
-            Slot::Decimal(&mut contract.total_value),
-        ));
-        visit(field(
-            "start",
-            "start",
-            "",
-            months(EARLIEST_INPUT, LATEST_INPUT),
-            Slot::Month(&mut contract.start),
-        ));
-        visit(field(
-            "term_months",
-            "term",
-            "months",
-            whole(1, 120),
-            Slot::Count(&mut contract.term_months),
-        ));
-        visit(field(
-            "ramp_months",
-            "ramp",
-            "months",
-            whole(0, 36),
-            Slot::Count(&mut contract.ramp_months),
-        ));
-        visit(field(
-            "prepay_pct",
-            "prepayment",
-            "%",
-            PCT_0_100,
-            Slot::Decimal(&mut contract.prepay_pct),
-        ));
-        let choices = LeverKind::Choice {
-            choices: CAPACITY_CHOICES,
-        };
-        visit(field(
-            "capacity",
-            "capacity",
-            "",
-            choices,
-            Slot::Capacity(&mut contract.capacity),
-        ));
+        let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group, unit, kind, slot };
+        visit(field("total_value", "contract value", "$M", BIG_MUSD, Slot::Decimal(&mut contract.total_value)));
+        visit(field("start", "start", "", months(EARLIEST_INPUT, LATEST_INPUT), Slot::Month(&mut contract.start)));
+        visit(field("term_months", "term", "months", whole(1, 120), Slot::Count(&mut contract.term_months)));
+        visit(field("ramp_months", "ramp", "months", whole(0, 36), Slot::Count(&mut contract.ramp_months)));
+        visit(field("prepay_pct", "prepayment", "%", PCT_0_100, Slot::Decimal(&mut contract.prepay_pct)));
+        visit(field("capacity", "capacity", "", choice(CAPACITY_CHOICES), Slot::Capacity(&mut contract.capacity)));
     }
 
     for cut in &mut scenario.customer_cuts {
         let item = cut.id.as_str();
         let owner = Some(("", cut.customer.as_str()));
-        let field = |name, label, unit, kind, slot| Field {
-            item,
-            is_list_item: true,
-            name,
-            owner,
-            label,
-            group: G::Customers,
-            unit,
-            kind,
-            slot,
-        };
-        visit(field(
-            "cut_pct",
-            "revenue cut",
-            "%",
-            PCT_0_100,
-            Slot::Decimal(&mut cut.cut_pct),
-        ));
-        visit(field(
-            "from",
-            "cut from",
-            "",
-            months(EARLIEST_INPUT, LATEST_INPUT),
-            Slot::Month(&mut cut.from),
-        ));
+        let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group: G::Customers, unit, kind, slot };
+        visit(field("cut_pct", "revenue cut", "%", PCT_0_100, Slot::Decimal(&mut cut.cut_pct)));
+        visit(field("from", "cut from", "", months(EARLIEST_INPUT, LATEST_INPUT), Slot::Month(&mut cut.from)));
     }
 
     let cs = &mut scenario.core_scientific;
-    visit(section(
-        "core_scientific",
-        "delay_months",
-        "Delivery delay",
-        G::CoreScientific,
-        "months",
-        whole(0, 36),
-        Slot::Count(&mut cs.delay_months),
-    ));
-    let policies = LeverKind::Choice {
-        choices: POLICY_CHOICES,
-    };
-    visit(section(
-        "core_scientific",
-        "delay_policy",
-        "Delayed contracts",
-        G::CoreScientific,
-        "",
-        policies,
-        Slot::DelayPolicy(&mut cs.delay_policy),
-    ));
+    visit(section("core_scientific", "delay_months", "Delivery delay", G::CoreScientific, "months", whole(0, 36), Slot::Count(&mut cs.delay_months)));
+    visit(section("core_scientific", "delay_policy", "Delayed contracts", G::CoreScientific, "", choice(POLICY_CHOICES), Slot::DelayPolicy(&mut cs.delay_policy)));
 
     let opex = &mut scenario.opex;
-    let share = "% of revenue";
-    visit(section(
-        "opex",
-        "cost_of_revenue_pct",
-        "Cost of revenue",
-        G::CostsCapex,
-        share,
-        PCT_0_100,
-        Slot::Decimal(&mut opex.cost_of_revenue_pct),
-    ));
-    visit(section(
-        "opex",
-        "other_opex_pct",
-        "Other opex",
-        G::CostsCapex,
-        share,
-        PCT_0_100,
-        Slot::Decimal(&mut opex.other_opex_pct),
-    ));
-    let fixed_range = number(dec!(0), dec!(1000), dec!(1));
-    visit(section(
-        "opex",
-        "fixed_monthly",
-        "Fixed costs",
-        G::CostsCapex,
-        "$M/month",
-        fixed_range,
-        Slot::Decimal(&mut opex.fixed_monthly),
-    ));
-    let growth_range = number(dec!(-50), dec!(100), dec!(1));
-    visit(section(
-        "opex",
-        "fixed_growth_pct",
-        "Fixed-cost growth",
-        G::CostsCapex,
-        "% a year",
-        growth_range,
-        Slot::Decimal(&mut opex.fixed_growth_pct),
-    ));
+    visit(section("opex", "cost_of_revenue_pct", "Cost of revenue", G::CostsCapex, "% of revenue", PCT_0_100, Slot::Decimal(&mut opex.cost_of_revenue_pct)));
+    visit(section("opex", "other_opex_pct", "Other opex", G::CostsCapex, "% of revenue", PCT_0_100, Slot::Decimal(&mut opex.other_opex_pct)));
+    visit(section("opex", "fixed_monthly", "Fixed costs", G::CostsCapex, "$M/month", number(dec!(0), dec!(1000), dec!(1)), Slot::Decimal(&mut opex.fixed_monthly)));
+    visit(section("opex", "fixed_growth_pct", "Fixed-cost growth", G::CostsCapex, "% a year", number(dec!(-50), dec!(100), dec!(1)), Slot::Decimal(&mut opex.fixed_growth_pct)));
 
     for site in &mut scenario.sites {
         let item = site.id.as_str();
         let owner = Some(("Site ", item));
-        let field = |name, label, unit, kind, slot| Field {
-            item,
-            is_list_item: true,
-            name,
-            owner,
-            label,
-            group: G::CostsCapex,
-            unit,
-            kind,
-            slot,
-        };
-        visit(field(
-            "mw",
-            "power",
-            "MW",
-            number(dec!(0), dec!(5000), dec!(5)),
-            Slot::Decimal(&mut site.mw),
-        ));
-        visit(field(
-            "online",
-            "online",
-            "",
-            months(EARLIEST_INPUT, LATEST_INPUT),
-            Slot::Month(&mut site.online),
-        ));
-        visit(field(
-            "capex_per_mw",
-            "capex per MW",
-            "$M/MW",
-            number(dec!(0), dec!(100), dec!(0.5)),
-            Slot::Decimal(&mut site.capex_per_mw),
-        ));
-        visit(field(
-            "reimbursement",
-            "partner reimbursement",
-            "$M",
-            number(dec!(0), dec!(10000), dec!(10)),
-            Slot::Decimal(&mut site.reimbursement),
-        ));
-        let partners = LeverKind::Choice {
-            choices: PARTNER_CHOICES,
-        };
-        visit(field(
-            "partner",
-            "built by",
-            "",
-            partners,
-            Slot::Partner(&mut site.partner),
-        ));
+        let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group: G::CostsCapex, unit, kind, slot };
+        visit(field("mw", "power", "MW", number(dec!(0), dec!(5000), dec!(5)), Slot::Decimal(&mut site.mw)));
+        visit(field("online", "online", "", months(EARLIEST_INPUT, LATEST_INPUT), Slot::Month(&mut site.online)));
+        visit(field("capex_per_mw", "capex per MW", "$M/MW", number(dec!(0), dec!(100), dec!(0.5)), Slot::Decimal(&mut site.capex_per_mw)));
+        visit(field("reimbursement", "partner reimbursement", "$M", number(dec!(0), dec!(10000), dec!(10)), Slot::Decimal(&mut site.reimbursement)));
+        visit(field("partner", "built by", "", choice(PARTNER_CHOICES), Slot::Partner(&mut site.partner)));
     }
 
     let capex = &mut scenario.capex;
-    visit(section(
-        "capex",
-        "lead_months",
-        "Capex lead time",
-        G::CostsCapex,
-        "months",
-        whole(1, 24),
-        Slot::Count(&mut capex.lead_months),
-    ));
-    let flags = LeverKind::Choice {
-        choices: FLAG_CHOICES,
-    };
-    visit(section(
-        "capex",
-        "follows_delay",
-        "Capex waits for a late partner",
-        G::CostsCapex,
-        "",
-        flags,
-        Slot::Flag(&mut capex.follows_delay),
-    ));
+    visit(section("capex", "lead_months", "Capex lead time", G::CostsCapex, "months", whole(1, 24), Slot::Count(&mut capex.lead_months)));
+    visit(section("capex", "follows_delay", "Capex waits for a late partner", G::CostsCapex, "", choice(FLAG_CHOICES), Slot::Flag(&mut capex.follows_delay)));
 
     for facility in &mut scenario.facilities {
         let item = facility.id.as_str();
@@ -535,265 +306,62 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
         let revolver = facility.kind == FacilityKind::Revolver;
         // Draw levers belong with the draw amounts only where there is something left to draw;
         // the test reads the commitment, itself a debt-terms lever, so no dragged slider moves group.
-        let draw_group = if revolver || facility.commitment > facility.opening_balance {
-            G::DrawAmounts
-        } else {
-            G::DebtTerms
-        };
-        let commitment_group = if revolver {
-            G::DrawAmounts
-        } else {
-            G::DebtTerms
-        };
-        let field = |name, label, group, unit, kind, slot| Field {
-            item,
-            is_list_item: true,
-            name,
-            owner,
-            label,
-            group,
-            unit,
-            kind,
-            slot,
-        };
+        let draw_group = if revolver || facility.commitment > facility.opening_balance { G::DrawAmounts } else { G::DebtTerms };
+        let commitment_group = if revolver { G::DrawAmounts } else { G::DebtTerms };
+        let field = |name, label, group, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group, unit, kind, slot };
         match &mut facility.rate {
-            Rate::Floating { spread_pct } => {
-                visit(field(
-                    "spread_pct",
-                    "spread over SOFR",
-                    G::InterestRates,
-                    "%",
-                    RATE_PCT,
-                    Slot::Decimal(spread_pct),
-                ));
-            }
-            Rate::Fixed { coupon_pct } => {
-                visit(field(
-                    "coupon_pct",
-                    "coupon",
-                    G::InterestRates,
-                    "%",
-                    RATE_PCT,
-                    Slot::Decimal(coupon_pct),
-                ));
-            }
+            Rate::Floating { spread_pct } => visit(field("spread_pct", "spread over SOFR", G::InterestRates, "%", RATE_PCT, Slot::Decimal(spread_pct))),
+            Rate::Fixed { coupon_pct } => visit(field("coupon_pct", "coupon", G::InterestRates, "%", RATE_PCT, Slot::Decimal(coupon_pct))),
         }
-        visit(field(
-            "commitment",
-            "commitment",
-            commitment_group,
-            "$M",
-            DEBT_MUSD,
-            Slot::Decimal(&mut facility.commitment),
-        ));
+        visit(field("commitment", "commitment", commitment_group, "$M", DEBT_MUSD, Slot::Decimal(&mut facility.commitment)));
         if !revolver {
             let draws = &mut facility.draws;
-            visit(field(
-                "draws.total",
-                "draws",
-                draw_group,
-                "$M",
-                DEBT_MUSD,
-                Slot::Decimal(&mut draws.total),
-            ));
-            let window = months(EARLIEST_INPUT, LATEST_INPUT);
-            visit(field(
-                "draws.from",
-                "first draw",
-                draw_group,
-                "",
-                window,
-                Slot::Month(&mut draws.from),
-            ));
-            visit(field(
-                "draws.months",
-                "draw period",
-                draw_group,
-                "months",
-                whole(1, 60),
-                Slot::Count(&mut draws.months),
-            ));
+            visit(field("draws.total", "draws", draw_group, "$M", DEBT_MUSD, Slot::Decimal(&mut draws.total)));
+            visit(field("draws.from", "first draw", draw_group, "", months(EARLIEST_INPUT, LATEST_INPUT), Slot::Month(&mut draws.from)));
+            visit(field("draws.months", "draw period", draw_group, "months", whole(1, 60), Slot::Count(&mut draws.months)));
         }
-        visit(field(
-            "opening_balance",
-            "balance at 2025-01",
-            G::DebtTerms,
-            "$M",
-            DEBT_MUSD,
-            Slot::Decimal(&mut facility.opening_balance),
-        ));
-        let maturities = months(FIRST_MODEL_MONTH, LATEST_MATURITY);
-        visit(field(
-            "maturity",
-            "maturity",
-            G::DebtTerms,
-            "",
-            maturities,
-            Slot::Month(&mut facility.maturity),
-        ));
+        visit(field("opening_balance", "balance at 2025-01", G::DebtTerms, "$M", DEBT_MUSD, Slot::Decimal(&mut facility.opening_balance)));
+        visit(field("maturity", "maturity", G::DebtTerms, "", months(FIRST_MODEL_MONTH, LATEST_MATURITY), Slot::Month(&mut facility.maturity)));
         match &mut facility.amortization {
             Amortization::None => {}
-            Amortization::Fixed {
-                amount,
-                every,
-                from,
-            } => {
-                let amounts = number(dec!(0), dec!(10000), dec!(5));
-                visit(field(
-                    "amortization.amount",
-                    "amortisation payment",
-                    G::DebtTerms,
-                    "$M",
-                    amounts,
-                    Slot::Decimal(amount),
-                ));
-                visit(field(
-                    "amortization.every",
-                    "amortisation interval",
-                    G::DebtTerms,
-                    "months",
-                    whole(1, 12),
-                    Slot::Count(every),
-                ));
-                let starts = months(EARLIEST_INPUT, LATEST_MATURITY);
-                visit(field(
-                    "amortization.from",
-                    "first amortisation",
-                    G::DebtTerms,
-                    "",
-                    starts,
-                    Slot::Month(from),
-                ));
+            Amortization::Fixed { amount, every, from } => {
+                visit(field("amortization.amount", "amortisation payment", G::DebtTerms, "$M", number(dec!(0), dec!(10000), dec!(5)), Slot::Decimal(amount)));
+                visit(field("amortization.every", "amortisation interval", G::DebtTerms, "months", whole(1, 12), Slot::Count(every)));
+                visit(field("amortization.from", "first amortisation", G::DebtTerms, "", months(EARLIEST_INPUT, LATEST_MATURITY), Slot::Month(from)));
             }
             Amortization::Level { every, from } => {
-                visit(field(
-                    "amortization.every",
-                    "amortisation interval",
-                    G::DebtTerms,
-                    "months",
-                    whole(1, 12),
-                    Slot::Count(every),
-                ));
+                visit(field("amortization.every", "amortisation interval", G::DebtTerms, "months", whole(1, 12), Slot::Count(every)));
                 // Spec §3.4: a level schedule is sized on a modelled balance, so it starts in 2025 or later.
-                let starts = months(FIRST_MODEL_MONTH, LATEST_MATURITY);
-                visit(field(
-                    "amortization.from",
-                    "first amortisation",
-                    G::DebtTerms,
-                    "",
-                    starts,
-                    Slot::Month(from),
-                ));
+                visit(field("amortization.from", "first amortisation", G::DebtTerms, "", months(FIRST_MODEL_MONTH, LATEST_MATURITY), Slot::Month(from)));
             }
         }
         if !revolver {
-            visit(field(
-                "sweep_pct",
-                "sweep of other draws",
-                G::DebtTerms,
-                "%",
-                PCT_0_100,
-                Slot::Decimal(&mut facility.sweep_pct),
-            ));
+            visit(field("sweep_pct", "sweep of other draws", G::DebtTerms, "%", PCT_0_100, Slot::Decimal(&mut facility.sweep_pct)));
         }
     }
 
-    let targets = number(dec!(0), dec!(10000), dec!(10));
-    let target_cash = Slot::Decimal(&mut scenario.revolver_policy.target_cash);
-    visit(section(
-        "revolver_policy",
-        "target_cash",
-        "Revolver target cash",
-        G::DebtTerms,
-        "$M",
-        targets,
-        target_cash,
-    ));
+    visit(section("revolver_policy", "target_cash", "Revolver target cash", G::DebtTerms, "$M", number(dec!(0), dec!(10000), dec!(10)), Slot::Decimal(&mut scenario.revolver_policy.target_cash)));
 
     for raise in &mut scenario.equity {
         let item = raise.id.as_str();
-        let owner = if item == "ipo" {
-            Some(("", "IPO"))
-        } else {
-            Some(("Equity ", item))
-        };
-        let field = |name, label, unit, kind, slot| Field {
-            item,
-            is_list_item: true,
-            name,
-            owner,
-            label,
-            group: G::IpoEquity,
-            unit,
-            kind,
-            slot,
-        };
-        visit(field(
-            "amount",
-            "net proceeds",
-            "$M",
-            BIG_MUSD,
-            Slot::Decimal(&mut raise.amount),
-        ));
-        visit(field(
-            "month",
-            "month",
-            "",
-            months(EARLIEST_INPUT, LATEST_INPUT),
-            Slot::Month(&mut raise.month),
-        ));
+        let owner = if item == "ipo" { Some(("", "IPO")) } else { Some(("Equity ", item)) };
+        let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group: G::IpoEquity, unit, kind, slot };
+        visit(field("amount", "net proceeds", "$M", BIG_MUSD, Slot::Decimal(&mut raise.amount)));
+        visit(field("month", "month", "", months(EARLIEST_INPUT, LATEST_INPUT), Slot::Month(&mut raise.month)));
     }
 
     for covenant in &mut scenario.covenants {
         let item = covenant.id.as_str();
         let owner = Some(("", covenant.name.as_str()));
-        let field = |name, label, unit, kind, slot| Field {
-            item,
-            is_list_item: true,
-            name,
-            owner,
-            label,
-            group: G::Covenants,
-            unit,
-            kind,
-            slot,
-        };
+        let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group: G::Covenants, unit, kind, slot };
         match &mut covenant.terms {
             CovenantTerms::MinLiquidity { floor, pct, .. } => {
                 // A zero floor would make the headroom % divide by zero (spec §3.8: floor > 0).
-                visit(field(
-                    "floor",
-                    "floor",
-                    "$M",
-                    number(dec!(1), dec!(10000), dec!(5)),
-                    Slot::Decimal(floor),
-                ));
-                visit(field(
-                    "pct",
-                    "share of facility balance",
-                    "%",
-                    number(dec!(0), dec!(25), dec!(0.1)),
-                    Slot::Decimal(pct),
-                ));
+                visit(field("floor", "floor", "$M", number(dec!(1), dec!(10000), dec!(5)), Slot::Decimal(floor)));
+                visit(field("pct", "share of facility balance", "%", number(dec!(0), dec!(25), dec!(0.1)), Slot::Decimal(pct)));
             }
-            CovenantTerms::Dscr { min, .. } => {
-                visit(field(
-                    "min",
-                    "minimum coverage",
-                    "x",
-                    number(dec!(0.1), dec!(10), dec!(0.05)),
-                    Slot::Decimal(min),
-                ));
-            }
-            CovenantTerms::MaxLeverage { max } => {
-                visit(field(
-                    "max",
-                    "maximum leverage",
-                    "x",
-                    number(dec!(0.5), dec!(30), dec!(0.1)),
-                    Slot::Decimal(max),
-                ));
-            }
+            CovenantTerms::Dscr { min, .. } => visit(field("min", "minimum coverage", "x", number(dec!(0.1), dec!(10), dec!(0.05)), Slot::Decimal(min))),
+            CovenantTerms::MaxLeverage { max } => visit(field("max", "maximum leverage", "x", number(dec!(0.5), dec!(30), dec!(0.1)), Slot::Decimal(max))),
         }
     }
 }
