@@ -9,13 +9,19 @@ use std::time::{Duration, Instant};
 use eframe::egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui, ViewportCommand};
 use serde::{Deserialize, Serialize};
 
-use super::charts::{self, ChartData};
+use super::breach_map_tab::BreachMapTab;
+use super::breach_shading::BreachShading;
+use super::charts::{self, ChartData, Ghost};
 use super::document::{Document, Origin};
 use super::kpi_strip::kpi_strip_ui;
 use super::ledger::LedgerView;
 use super::levers_panel::LeversPanel;
+use super::memo::{MemoInput, memo_markdown};
+use super::montecarlo_tab::MonteCarloTab;
+use super::overlay::{self, BaselineSource, PinnedBaseline};
 use super::presets::{self, DialogKind, Presets};
 use super::theme;
+use super::tornado_tab::{self, TornadoTab};
 use super::undo::UndoHistory;
 use crate::cli::ledger_csv;
 use crate::model::{
@@ -32,6 +38,10 @@ pub enum Command {
         path: String,
         value: LeverValue,
         dragging: bool,
+    },
+    /// Set several levers at once, as one undo step (a breach map cell).
+    SetLevers {
+        values: Vec<(String, LeverValue)>,
     },
     /// Set a lever back to the loaded preset's value.
     ResetLever {
@@ -52,6 +62,12 @@ pub enum Command {
     SaveTo(PathBuf),
     ExportCsv,
     ExportCsvTo(PathBuf),
+    /// Pin a scenario as the baseline the charts and the comparison table show.
+    PinBaseline(BaselineSource),
+    UnpinBaseline,
+    /// Ask for a file and write the scenario memo there.
+    ExportMemo,
+    ExportMemoTo(PathBuf),
     ShowError(String),
     /// The user agreed to lose unsaved changes: open the pending scenario.
     ConfirmDiscard,
@@ -65,6 +81,10 @@ pub enum Tab {
     Charts,
     Breakdown,
     Ledger,
+    Compare,
+    Tornado,
+    BreachMap,
+    MonteCarlo,
 }
 
 /// What comes back on restart (eframe storage). Window size and panel state are egui's own.
@@ -136,6 +156,14 @@ pub struct WhatIfApp {
     status: String,
     title: String,
     frame_stats: FrameStats,
+    /// The pinned baseline, drawn as ghost lines and compared in its tab.
+    pinned: Option<PinnedBaseline>,
+    /// The charts from before the drag in progress, drawn as a ghost until it ends.
+    drag_ghost: Option<ChartData>,
+    tornado: TornadoTab,
+    breach_map: BreachMapTab,
+    montecarlo: MonteCarloTab,
+    shading: BreachShading,
 }
 
 const UNDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
@@ -187,7 +215,82 @@ impl WhatIfApp {
             status: String::new(),
             title: String::new(),
             frame_stats: FrameStats::default(),
+            pinned: None,
+            drag_ghost: None,
+            tornado: TornadoTab::default(),
+            breach_map: BreachMapTab::default(),
+            montecarlo: MonteCarloTab::default(),
+            shading: BreachShading::default(),
         }
+    }
+
+    /// The pinned baseline's name, if one is pinned.
+    pub fn pinned_baseline(&self) -> Option<&str> {
+        self.pinned.as_ref().map(|pinned| pinned.name.as_str())
+    }
+
+    /// Whether the charts draw the pre-drag ghost (a slider drag is in progress).
+    pub fn has_drag_ghost(&self) -> bool {
+        self.drag_ghost.is_some()
+    }
+
+    pub fn tornado(&self) -> &TornadoTab {
+        &self.tornado
+    }
+
+    pub fn breach_map(&self) -> &BreachMapTab {
+        &self.breach_map
+    }
+
+    pub fn breach_map_mut(&mut self) -> &mut BreachMapTab {
+        &mut self.breach_map
+    }
+
+    pub fn montecarlo(&self) -> &MonteCarloTab {
+        &self.montecarlo
+    }
+
+    pub fn montecarlo_mut(&mut self) -> &mut MonteCarloTab {
+        &mut self.montecarlo
+    }
+
+    /// The breaching ranges of a lever's slider, if computed for the scenario as it is now.
+    pub fn breach_ranges(&self, path: &str) -> Option<&[crate::model::analysis::LeverRange]> {
+        self.shading.ranges(path, self.document.generation())
+    }
+
+    /// The scenario memo as Markdown. Computes the tornado now if the tab holds none for the
+    /// scenario as it is.
+    pub fn memo(&self) -> Result<String, String> {
+        let outcome = self.document.outcome()?;
+        let chart_data = ChartData::new(outcome, self.document.scenario());
+        let (kpi, span) = (self.tornado.kpi().clone(), self.tornado.span());
+        let computed;
+        let tornado = match self.tornado.current_result(&self.document) {
+            Some(result) => Some(result),
+            None => {
+                computed = tornado_tab::compute(self.document.scenario(), &kpi, span).ok();
+                computed.as_ref()
+            }
+        };
+        let preset_levers = crate::model::levers(self.document.baseline().scenario());
+        let origin = self.document.origin().display_name();
+        Ok(memo_markdown(&MemoInput {
+            origin: &origin,
+            scenario: self.document.scenario(),
+            levers: self.document.levers(),
+            preset_levers: &preset_levers,
+            outcome,
+            chart_data: &chart_data,
+            baseline: self.pinned.as_ref(),
+            tornado: tornado.map(|result| (&kpi, span, result)),
+        }))
+    }
+
+    /// Writes the memo to `path` atomically (the non-dialog path of Export memo…).
+    pub fn export_memo(&self, path: &Path) -> Result<(), String> {
+        let text = self.memo()?;
+        preset_file::write_atomic(path, text.as_bytes()).map_err(|err| err.to_string())
     }
 
     pub fn document(&self) -> &Document {
@@ -265,6 +368,17 @@ impl WhatIfApp {
             } => self.edit(&path, dragging, |scenario| {
                 set_lever(scenario, &path, &value)
             }),
+            Command::SetLevers { values } => {
+                let first = values
+                    .first()
+                    .map(|(path, _)| path.clone())
+                    .unwrap_or_default();
+                self.edit(&first, false, |scenario| {
+                    values
+                        .iter()
+                        .try_for_each(|(path, value)| set_lever(scenario, path, value))
+                });
+            }
             Command::ResetLever { path } => {
                 if let Some(value) = self
                     .document
@@ -350,6 +464,30 @@ impl WhatIfApp {
                 }
                 Err(err) => self.error = Some(format!("No ledger to export: {err}")),
             },
+            Command::PinBaseline(source) => self.pin(source),
+            Command::UnpinBaseline => {
+                self.pinned = None;
+                self.status = "Baseline unpinned".to_owned();
+            }
+            Command::ExportMemo => {
+                let suggested_name = format!(
+                    "{}-memo.md",
+                    self.document
+                        .origin()
+                        .display_name()
+                        .trim_end_matches(".ron")
+                );
+                let directory = self.current_directory();
+                self.presets.spawn_dialog(
+                    ctx,
+                    DialogKind::ExportMemo { suggested_name },
+                    directory,
+                );
+            }
+            Command::ExportMemoTo(path) => match self.export_memo(&path) {
+                Ok(()) => self.status = format!("Exported the memo to {}", path.display()),
+                Err(err) => self.error = Some(format!("Could not export the memo.\n{err}")),
+            },
             Command::ShowError(message) => self.error = Some(message),
             Command::ConfirmDiscard => {
                 if let Some((valid, origin)) = self.pending_open.take() {
@@ -357,6 +495,33 @@ impl WhatIfApp {
                 }
             }
             Command::CancelDiscard => self.pending_open = None,
+        }
+    }
+
+    fn pin(&mut self, source: BaselineSource) {
+        let (name, valid) = match source {
+            BaselineSource::Current => (
+                format!("{} (pinned)", self.document.origin().display_name()),
+                self.document.valid_scenario().clone(),
+            ),
+            BaselineSource::Shipped(stem) => match presets::shipped(&stem).map(parse_preset) {
+                Some(Ok(valid)) => (stem, valid),
+                Some(Err(err)) => {
+                    self.error = Some(format!("Shipped preset {stem}: {err}"));
+                    return;
+                }
+                None => {
+                    self.error = Some(format!("No shipped preset is called {stem}"));
+                    return;
+                }
+            },
+        };
+        match crate::model::run(&valid) {
+            Ok(outcome) => {
+                self.status = format!("Pinned {name} as the baseline");
+                self.pinned = Some(PinnedBaseline::new(name, valid, outcome));
+            }
+            Err(err) => self.error = Some(format!("The baseline does not run: {err}")),
         }
     }
 
@@ -376,6 +541,9 @@ impl WhatIfApp {
             Ok(valid) => {
                 self.levers_panel.clear_refusal(path);
                 if valid != *self.document.valid_scenario() {
+                    if dragging && self.drag_ghost.is_none() {
+                        self.drag_ghost = Some(self.chart_data.clone());
+                    }
                     self.undo.record(self.document.valid_scenario(), dragging);
                     self.document.replace_scenario(valid);
                 }
@@ -597,8 +765,31 @@ impl WhatIfApp {
             ui.selectable_value(&mut self.tab, Tab::Charts, "Cash & covenants");
             ui.selectable_value(&mut self.tab, Tab::Breakdown, "Revenue, debt & capacity");
             ui.selectable_value(&mut self.tab, Tab::Ledger, "Ledger");
+            ui.selectable_value(&mut self.tab, Tab::Compare, "Compare");
+            ui.selectable_value(&mut self.tab, Tab::Tornado, "Tornado");
+            ui.selectable_value(&mut self.tab, Tab::BreachMap, "Breach map");
+            ui.selectable_value(&mut self.tab, Tab::MonteCarlo, "Monte Carlo");
+            ui.separator();
+            overlay::pin_controls_ui(
+                ui,
+                self.pinned.as_ref().map(|pinned| pinned.name.as_str()),
+                &mut self.commands,
+            );
         });
         ui.separator();
+        let mut ghosts = Vec::new();
+        if let Some(pinned) = &self.pinned {
+            ghosts.push(Ghost {
+                name: &pinned.name,
+                data: &pinned.chart_data,
+            });
+        }
+        if let Some(before) = &self.drag_ghost {
+            ghosts.push(Ghost {
+                name: "before the drag",
+                data: before,
+            });
+        }
         match self.tab {
             Tab::Charts => {
                 let title_height = 22.0;
@@ -609,9 +800,9 @@ impl WhatIfApp {
                     RichText::new("Cash and liquidity ($B) — minimum-liquidity threshold dashed")
                         .strong(),
                 );
-                charts::cash_chart_ui(ui, &self.chart_data, cash_height);
+                charts::cash_chart_ui(ui, &self.chart_data, &ghosts, cash_height);
                 ui.label(RichText::new("Covenant headroom (%) — below 0 % is a breach").strong());
-                charts::headroom_chart_ui(ui, &self.chart_data, headroom_height);
+                charts::headroom_chart_ui(ui, &self.chart_data, &ghosts, headroom_height);
             }
             Tab::Breakdown => charts::breakdown_ui(ui, &self.chart_data),
             Tab::Ledger => {
@@ -619,6 +810,18 @@ impl WhatIfApp {
                 self.ledger
                     .ledger_ui(ui, outcome, generation, &mut self.commands);
             }
+            Tab::Compare => {
+                overlay::comparison_ui(ui, self.pinned.as_ref(), self.document.scenario(), outcome);
+            }
+            Tab::Tornado => {
+                self.tornado
+                    .tornado_ui(ui, &self.document, &mut self.commands);
+            }
+            Tab::BreachMap => {
+                self.breach_map
+                    .breach_map_ui(ui, &self.document, &mut self.commands);
+            }
+            Tab::MonteCarlo => self.montecarlo.montecarlo_ui(ui, &self.document),
         }
     }
 }
@@ -642,11 +845,13 @@ impl eframe::App for WhatIfApp {
                 ui.add_space(4.0);
                 ui.heading("Levers");
                 self.levers_panel
-                    .levers_ui(ui, &self.document, &mut self.commands);
+                    .levers_ui(ui, &self.document, &self.shading, &mut self.commands);
             });
         // Edits made in the levers panel show in this same frame's KPIs and charts.
         changed |= self.apply_all(&ctx);
         self.refresh_chart_data();
+        self.shading
+            .update(&ctx, &self.document, self.levers_panel.visible_paths());
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
         self.discard_modal_ui(&ctx);
         if Presets::is_file_hovering(&ctx) {
@@ -663,6 +868,7 @@ impl eframe::App for WhatIfApp {
         }
         if !ctx.input(|input| input.pointer.any_down()) {
             self.undo.finish_pending();
+            self.drag_ghost = None;
         }
         let title = self.title();
         if title != self.title {

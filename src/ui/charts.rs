@@ -293,9 +293,25 @@ fn line<'a>(series: &'a Series) -> Line<'a> {
     )
 }
 
+/// A faded copy of another outcome's lines drawn under the current ones: the pinned baseline,
+/// or the curve from before a drag.
+#[derive(Clone, Copy)]
+pub struct Ghost<'a> {
+    pub name: &'a str,
+    pub data: &'a ChartData,
+}
+
+fn ghost_line<'a>(name: String, series: &'a Series) -> Line<'a> {
+    Line::new(name, PlotPoints::from(series.points.as_slice()))
+        .color(theme::GHOST.gamma_multiply(0.8))
+        .style(LineStyle::dashed_dense())
+        .width(1.5)
+        .allow_hover(true)
+}
+
 /// Cash and liquidity in $B, the minimum-liquidity threshold, zero, months below zero shaded,
-/// and the runway month marked.
-pub fn cash_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
+/// and the runway month marked; `ghosts` are drawn faded underneath.
+pub fn cash_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], height: f32) {
     let last_t = data.last_t();
     month_plot("cash_chart", height)
         .y_axis_formatter(billions_axis)
@@ -318,6 +334,12 @@ pub fn cash_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
                     .width(1.0)
                     .allow_hover(false),
             );
+            for ghost in ghosts {
+                plot_ui.line(ghost_line(
+                    format!("{}: cash", ghost.name),
+                    &ghost.data.cash,
+                ));
+            }
             if let Some(threshold) = &data.min_liquidity {
                 plot_ui.line(
                     line(threshold)
@@ -357,8 +379,9 @@ pub fn cash_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
         });
 }
 
-/// Headroom of each ratio covenant in %, the 0 % line and breach months marked.
-pub fn headroom_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
+/// Headroom of each ratio covenant in %, the 0 % line and breach months marked; `ghosts` are
+/// drawn faded underneath.
+pub fn headroom_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], height: f32) {
     let last_t = data.last_t();
     month_plot("headroom_chart", height)
         .y_axis_formatter(pct_axis)
@@ -374,6 +397,14 @@ pub fn headroom_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
                     .style(LineStyle::dashed_loose())
                     .width(1.0),
             );
+            for ghost in ghosts {
+                for covenant in &ghost.data.headroom {
+                    plot_ui.line(ghost_line(
+                        format!("{}: {}", ghost.name, covenant.line.name),
+                        &covenant.line,
+                    ));
+                }
+            }
             for (i, covenant) in data.headroom.iter().enumerate() {
                 let color = theme::series(i);
                 plot_ui.line(line(&covenant.line).color(color).width(2.0));

@@ -49,7 +49,8 @@ pub struct Document {
     outcome: Result<Outcome, String>,
     /// How long the last recompute (model run and lever list) took.
     recompute_time: Duration,
-    /// Bumped on every recompute, so views can cache what they derive from the outcome.
+    /// Bumped on every recompute (and on every open), so views can cache what they derive from
+    /// the outcome and background results can be matched to the scenario they were for.
     generation: u64,
 }
 
@@ -129,7 +130,11 @@ impl Document {
 
     /// Opens another scenario: it becomes both the working copy and the baseline.
     pub fn open(&mut self, scenario: ValidScenario, origin: Origin) {
+        // The generation keeps counting: results tagged with the previous document's
+        // generations must never match the new one's.
+        let generation = self.generation;
         *self = Self::new(scenario, origin);
+        self.generation = generation.wrapping_add(1);
     }
 
     /// After a save to `path`: the file now holds the working scenario.
@@ -145,5 +150,19 @@ impl Document {
         self.levers = levers(self.scenario.scenario());
         self.recompute_time = started.elapsed();
         self.generation = self.generation.wrapping_add(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::default_scenario;
+
+    #[test]
+    fn opening_another_scenario_never_reuses_a_generation() {
+        let mut document = Document::new(default_scenario(), Origin::Shipped("s1-base".to_owned()));
+        let before = document.generation();
+        document.open(default_scenario(), Origin::Shipped("s1-base".to_owned()));
+        assert_ne!(document.generation(), before);
     }
 }

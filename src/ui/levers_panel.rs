@@ -8,6 +8,7 @@ use eframe::egui::{CollapsingHeader, RichText, Slider, SliderClamping, TextEdit,
 use rust_decimal::Decimal;
 
 use super::app::Command;
+use super::breach_shading::{BreachShading, track_fractions};
 use super::document::Document;
 use super::theme;
 use crate::model::levers::{check_in_range, parse_value};
@@ -24,10 +25,24 @@ pub struct LeversPanel {
     entry_error: Option<(String, String)>,
     /// Shows only levers whose label or path contains this text.
     filter: String,
+    /// The number and month levers drawn last frame (open groups), for the breach shading.
+    visible: Vec<String>,
 }
 
 impl LeversPanel {
-    pub fn levers_ui(&mut self, ui: &mut Ui, document: &Document, commands: &mut Vec<Command>) {
+    /// The number and month levers drawn in the last frame.
+    pub fn visible_paths(&self) -> &[String] {
+        &self.visible
+    }
+
+    pub fn levers_ui(
+        &mut self,
+        ui: &mut Ui,
+        document: &Document,
+        shading: &BreachShading,
+        commands: &mut Vec<Command>,
+    ) {
+        self.visible.clear();
         ui.horizontal(|ui| {
             let label = ui.label("Filter");
             ui.add(
@@ -78,8 +93,12 @@ impl LeversPanel {
                         .open(if filter.is_empty() { None } else { Some(true) })
                         .show(ui, |ui| {
                             for lever in members {
+                                if !matches!(lever.kind, LeverKind::Choice { .. }) {
+                                    self.visible.push(lever.path.clone());
+                                }
+                                let shade = shading.ranges(&lever.path, document.generation());
                                 ui.push_id(&lever.path, |ui| {
-                                    self.lever_ui(ui, document, lever, commands);
+                                    self.lever_ui(ui, document, lever, shade, commands);
                                 });
                                 ui.add_space(4.0);
                             }
@@ -93,6 +112,7 @@ impl LeversPanel {
         ui: &mut Ui,
         document: &Document,
         lever: &Lever,
+        shade: Option<&[crate::model::analysis::LeverRange]>,
         commands: &mut Vec<Command>,
     ) {
         let baseline = document.baseline_lever(&lever.path);
@@ -130,12 +150,17 @@ impl LeversPanel {
             // Leave slack for the entry's margins and spacing: a row wider than the panel would widen
             // the panel, and the next frame's row with it.
             ui.spacing_mut().slider_width = (ui.available_width() - ENTRY_WIDTH - 40.0).max(60.0);
+            // Reserved before the slider so the shading is drawn under its rail and handle.
+            let shade_slot = ui.painter().add(egui::Shape::Noop);
+            let fractions = shade.map(|ranges| track_fractions(&lever.kind, ranges));
             match &lever.kind {
                 LeverKind::Number { min, max, step, .. } => {
-                    number_slider_ui(ui, lever, *min, *max, *step, label.id, commands);
+                    let rect = number_slider_ui(ui, lever, *min, *max, *step, label.id, commands);
+                    paint_breach_track(ui, shade_slot, rect, fractions.as_deref());
                 }
                 LeverKind::Month { min, max } => {
-                    month_slider_ui(ui, lever, *min, *max, label.id, commands);
+                    let rect = month_slider_ui(ui, lever, *min, *max, label.id, commands);
+                    paint_breach_track(ui, shade_slot, rect, fractions.as_deref());
                 }
                 LeverKind::Choice { choices } => {
                     for choice in *choices {
@@ -286,9 +311,9 @@ fn number_slider_ui(
     step: Decimal,
     label: egui::Id,
     commands: &mut Vec<Command>,
-) {
+) -> Option<egui::Rect> {
     let LeverValue::Number(current) = lever.value else {
-        return;
+        return None;
     };
     let mut position = super::format::plot_f64(current);
     let response = ui
@@ -314,6 +339,7 @@ fn number_slider_ui(
             dragging: response.dragged(),
         });
     }
+    Some(response.rect)
 }
 
 fn month_slider_ui(
@@ -323,9 +349,9 @@ fn month_slider_ui(
     max: Month,
     label: egui::Id,
     commands: &mut Vec<Command>,
-) {
+) -> Option<egui::Rect> {
     let LeverValue::Month(current) = lever.value else {
-        return;
+        return None;
     };
     let mut index = current.index();
     let response = ui
@@ -344,6 +370,42 @@ fn month_slider_ui(
             dragging: response.dragged(),
         });
     }
+    Some(response.rect)
+}
+
+/// Shades the breaching `fractions` of a slider's rail (drawn in `rect`) into `slot`.
+fn paint_breach_track(
+    ui: &Ui,
+    slot: egui::layers::ShapeIdx,
+    rect: Option<egui::Rect>,
+    fractions: Option<&[(f32, f32)]>,
+) {
+    let (Some(rect), Some(fractions)) = (rect, fractions) else {
+        return;
+    };
+    if fractions.is_empty() {
+        return;
+    }
+    // egui's slider keeps the handle inside the rect: positions run between handle radii.
+    let handle_radius = rect.height() / 2.5;
+    let (left, right) = (rect.left() + handle_radius, rect.right() - handle_radius);
+    let half_height = ui.spacing().slider_rail_height / 2.0 + 2.0;
+    let shapes: Vec<egui::Shape> = fractions
+        .iter()
+        .map(|(from, to)| {
+            let x0 = left + from * (right - left);
+            let x1 = left + to * (right - left);
+            egui::Shape::rect_filled(
+                egui::Rect::from_x_y_ranges(
+                    x0..=x1.max(x0 + 2.0),
+                    rect.center().y - half_height..=rect.center().y + half_height,
+                ),
+                2.0,
+                theme::BREACH_TRACK,
+            )
+        })
+        .collect();
+    ui.painter().set(slot, egui::Shape::Vec(shapes));
 }
 
 #[cfg(test)]

@@ -2,19 +2,28 @@
 //! File menu. Built on [`crate::model`]; it only draws what the model returns.
 
 pub mod app;
+pub mod background;
+pub mod breach_map_tab;
+pub mod breach_shading;
 pub mod charts;
 pub mod document;
 pub mod format;
 pub mod kpi_strip;
+pub mod kpi_text;
 pub mod ledger;
 pub mod levers_panel;
+pub mod memo;
+pub mod montecarlo_tab;
+pub mod overlay;
 pub mod presets;
 pub mod theme;
+pub mod tornado_tab;
 pub mod undo;
 
 use eframe::egui;
 
 pub use app::{AppOptions, Command, Tab, WhatIfApp};
+pub use overlay::BaselineSource;
 
 /// Opens the window and runs until it is closed.
 pub fn run_app(options: AppOptions) -> eframe::Result {

@@ -24,6 +24,7 @@ pub enum DialogKind {
     Open,
     SaveAs { suggested_name: String },
     ExportCsv { suggested_name: String },
+    ExportMemo { suggested_name: String },
 }
 
 /// The file menu's state: at most one dialog in flight.
@@ -71,6 +72,15 @@ impl Presets {
             ui.separator();
             if ui.button("Export ledger CSV…").clicked() {
                 commands.push(Command::ExportCsv);
+            }
+            if ui
+                .button("Export memo…")
+                .on_hover_text(
+                    "A Markdown memo: inputs and sources, KPIs, baseline, tornado, charts",
+                )
+                .clicked()
+            {
+                commands.push(Command::ExportMemo);
             }
         });
     }
@@ -150,6 +160,11 @@ impl Presets {
                         .add_filter("CSV", &["csv"])
                         .set_file_name(suggested_name)
                         .save_file(),
+                    DialogKind::ExportMemo { suggested_name } => dialog
+                        .set_title("Export the scenario memo")
+                        .add_filter("Markdown", &["md"])
+                        .set_file_name(suggested_name)
+                        .save_file(),
                 };
                 let _ = sender.send(picked);
                 ctx.request_repaint();
@@ -178,6 +193,7 @@ impl Presets {
                 DialogKind::Open => Command::OpenFile(path),
                 DialogKind::SaveAs { .. } => Command::SaveTo(with_extension(path, "ron")),
                 DialogKind::ExportCsv { .. } => Command::ExportCsvTo(with_extension(path, "csv")),
+                DialogKind::ExportMemo { .. } => Command::ExportMemoTo(with_extension(path, "md")),
             });
         }
         self.dialog = None;

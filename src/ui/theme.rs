@@ -65,3 +65,32 @@ pub const ERROR_TEXT: Color32 = Color32::from_rgb(255, 100, 90);
 pub const LEDGER_BREACH: Color32 = Color32::from_rgb(255, 110, 100);
 /// Negative money in the ledger.
 pub const LEDGER_NEGATIVE: Color32 = Color32::from_rgb(255, 150, 130);
+
+/// Ghost lines: the pinned baseline and the curve from before a drag.
+pub const GHOST: Color32 = Color32::from_rgb(170, 170, 190);
+/// The breaching part of a slider's track.
+pub const BREACH_TRACK: Color32 = Color32::from_rgba_premultiplied(150, 30, 30, 150);
+/// Tornado bars: the lever at its low value, and at its high value.
+pub const TORNADO_LOW: Color32 = Color32::from_rgb(80, 160, 255);
+pub const TORNADO_HIGH: Color32 = Color32::from_rgb(240, 140, 60);
+/// The breach map's boundary between breaching and safe cells, and the current point.
+pub const MAP_BOUNDARY: Color32 = Color32::WHITE;
+pub const MAP_CURRENT: Color32 = Color32::from_rgb(255, 230, 60);
+/// Monte Carlo: the P10–P90 band lines and the median.
+pub const FAN_EDGE: Color32 = Color32::from_rgb(120, 170, 230);
+pub const FAN_MEDIAN: Color32 = Color32::from_rgb(80, 160, 255);
+
+/// The breach map's colour for a KPI value at `fraction` of its range (0 = worst, 1 = best):
+/// red through amber to green, dimmed where a covenant is breached.
+pub fn heat(fraction: f32, breached: bool) -> Color32 {
+    let f = fraction.clamp(0.0, 1.0);
+    let (r, g, b) = if f < 0.5 {
+        let k = f * 2.0;
+        (200.0 + 40.0 * k, 60.0 + 120.0 * k, 50.0)
+    } else {
+        let k = (f - 0.5) * 2.0;
+        (240.0 - 150.0 * k, 180.0 + 10.0 * k, 50.0 + 70.0 * k)
+    };
+    let dim = if breached { 0.55 } else { 1.0 };
+    Color32::from_rgb((r * dim) as u8, (g * dim) as u8, (b * dim) as u8)
+}

@@ -1,0 +1,384 @@
+//! The Monte Carlo tab: N runs with levers drawn from distributions, on every core, in the
+//! background with a progress bar and Cancel; then a P10/P50/P90 fan of cash, the probability
+//! of any breach by each month and the funding need's histogram and percentiles.
+
+use eframe::egui;
+use eframe::egui::{RichText, Ui};
+use egui_plot::{Bar, BarChart, Corner, Legend, Line, Plot, PlotPoints};
+use rust_decimal::Decimal;
+
+use super::background::{POLL_INTERVAL, Task};
+use super::document::Document;
+use super::format::{busd, month_axis_label, plot_f64};
+use super::theme;
+use crate::model::analysis::{Distribution, MonteCarloResult, MonteCarloSpec, monte_carlo};
+use crate::model::{LeverValue, Scenario};
+
+/// What a run was for: scenario generation and spec (its runs included).
+pub type McKey = (u64, MonteCarloSpec);
+
+/// The runs when the spec does not say otherwise.
+pub const DEFAULT_RUNS: u32 = 10_000;
+
+/// The set-up used when the preset carries none: Core Scientific delay 0/3/6/12 months
+/// (0.4/0.3/0.2/0.1), SOFR triangular ±1.5 points around its value, OpenAI ramp uniform
+/// 3..12 months.
+pub fn default_spec(scenario: &Scenario, runs: u32) -> MonteCarloSpec {
+    let sofr = crate::model::levers(scenario)
+        .into_iter()
+        .find(|lever| lever.path == "rates.sofr_pct")
+        .and_then(|lever| match lever.value {
+            LeverValue::Number(value) => Some(value),
+            _ => None,
+        })
+        .unwrap_or(Decimal::new(43, 1));
+    let spread = Decimal::new(15, 1);
+    MonteCarloSpec {
+        seed: 2025,
+        runs,
+        levers: vec![
+            (
+                "core_scientific.delay_months".to_owned(),
+                Distribution::Discrete {
+                    values: vec![0, 3, 6, 12].into_iter().map(Decimal::from).collect(),
+                    probabilities: vec![
+                        Decimal::new(4, 1),
+                        Decimal::new(3, 1),
+                        Decimal::new(2, 1),
+                        Decimal::new(1, 1),
+                    ],
+                },
+            ),
+            (
+                "rates.sofr_pct".to_owned(),
+                Distribution::Triangular {
+                    min: (sofr - spread).max(Decimal::ZERO),
+                    mode: sofr,
+                    max: sofr + spread,
+                },
+            ),
+            (
+                "openai.ramp_months".to_owned(),
+                Distribution::Uniform {
+                    min: Decimal::from(3),
+                    max: Decimal::from(12),
+                },
+            ),
+        ],
+    }
+}
+
+/// A distribution as short text: `discrete 0@0.4, 3@0.3`, `triangular 2.8/4.3/5.8`.
+pub fn distribution_text(distribution: &Distribution) -> String {
+    match distribution {
+        Distribution::Uniform { min, max } => {
+            format!("uniform {} to {}", min.normalize(), max.normalize())
+        }
+        Distribution::Triangular { min, mode, max } => format!(
+            "triangular {} / {} / {} (min / mode / max)",
+            min.normalize(),
+            mode.normalize(),
+            max.normalize()
+        ),
+        Distribution::Discrete {
+            values,
+            probabilities,
+        } => {
+            let parts: Vec<String> = values
+                .iter()
+                .zip(probabilities)
+                .map(|(v, p)| format!("{} @ {}", v.normalize(), p.normalize()))
+                .collect();
+            format!("discrete {}", parts.join(", "))
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct MonteCarloTab {
+    /// Runs chosen in the tab; `None` keeps the spec's own.
+    runs: Option<u32>,
+    task: Task<McKey, Result<MonteCarloResult, String>>,
+    /// Set when the user pressed Cancel, until the next run.
+    cancelled: bool,
+}
+
+impl MonteCarloTab {
+    pub fn set_runs(&mut self, runs: u32) {
+        self.runs = Some(runs.clamp(1, crate::model::analysis::montecarlo::MAX_RUNS));
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.task.is_running()
+    }
+
+    pub fn was_cancelled(&self) -> bool {
+        self.cancelled
+    }
+
+    /// The last finished result.
+    pub fn result(&self) -> Option<&MonteCarloResult> {
+        self.task
+            .result()
+            .and_then(|(_, result)| result.as_ref().ok())
+    }
+
+    /// The spec for the scenario: the preset's own when it carries one, else the default; the
+    /// runs chosen in the tab replace the spec's.
+    fn spec(&self, scenario: &Scenario) -> MonteCarloSpec {
+        let mut spec = scenario
+            .montecarlo
+            .clone()
+            .unwrap_or_else(|| default_spec(scenario, DEFAULT_RUNS));
+        if let Some(runs) = self.runs {
+            spec.runs = runs;
+        }
+        spec
+    }
+
+    /// Starts a run on the document as it is now.
+    pub fn start(&mut self, ctx: &egui::Context, document: &Document) {
+        let spec = self.spec(document.scenario());
+        let scenario = document.scenario().clone();
+        let total = spec.runs as usize;
+        self.cancelled = false;
+        let job_spec = spec.clone();
+        self.task
+            .start(ctx, (document.generation(), spec), total, move |progress| {
+                monte_carlo(&scenario, &job_spec, &progress.done, &progress.cancel)
+                    .map_err(|err| err.to_string())
+            });
+    }
+
+    pub fn cancel(&mut self) {
+        if self.task.is_running() {
+            self.task.cancel();
+            self.cancelled = true;
+        }
+    }
+
+    pub fn montecarlo_ui(&mut self, ui: &mut Ui, document: &Document) {
+        let ctx = ui.ctx().clone();
+        self.task.poll();
+        let spec = self.spec(document.scenario());
+        ui.horizontal(|ui| {
+            let runs_label = ui.label("Runs");
+            let mut runs = spec.runs;
+            ui.add(
+                egui::DragValue::new(&mut runs)
+                    .range(1..=200_000)
+                    .speed(100),
+            )
+            .labelled_by(runs_label.id);
+            if runs != spec.runs {
+                self.set_runs(runs);
+            }
+            let running = self.task.is_running();
+            if ui
+                .add_enabled(!running, egui::Button::new("Run Monte Carlo"))
+                .clicked()
+            {
+                self.start(&ctx, document);
+            }
+            if running {
+                ctx.request_repaint_after(POLL_INTERVAL);
+                let fraction = self.task.fraction().unwrap_or(0.0);
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .desired_width(220.0)
+                        .show_percentage(),
+                );
+                if ui.button("Cancel").clicked() {
+                    self.cancel();
+                }
+            } else if self.cancelled {
+                ui.label(RichText::new("Cancelled").color(theme::CHANGED_MARK));
+            }
+        });
+        let origin = if document.scenario().montecarlo.is_some() {
+            "the preset's set-up"
+        } else {
+            "a default set-up (the preset carries none)"
+        };
+        ui.label(RichText::new(format!("Seed {} · {origin} · drawn levers:", spec.seed)).weak());
+        for (path, distribution) in &spec.levers {
+            ui.label(
+                RichText::new(format!("  {path}: {}", distribution_text(distribution))).small(),
+            );
+        }
+        ui.separator();
+        let Some((key, result)) = self.task.result() else {
+            ui.label("Press \"Run Monte Carlo\" to draw the runs.");
+            return;
+        };
+        let result = match result {
+            Ok(result) => result,
+            Err(err) => {
+                ui.label(RichText::new(err).color(theme::ERROR_TEXT));
+                return;
+            }
+        };
+        if key.0 != document.generation() {
+            ui.label(
+                RichText::new(
+                    "These results are for an earlier version of the scenario; run again.",
+                )
+                .color(theme::CHANGED_MARK),
+            );
+        }
+        results_ui(ui, result);
+    }
+}
+
+fn results_ui(ui: &mut Ui, result: &MonteCarloResult) {
+    let funding = &result.funding_need;
+    let percentile = |p: u8| {
+        funding
+            .percentiles
+            .iter()
+            .find(|(q, _)| *q == p)
+            .map_or_else(|| "—".to_owned(), |(_, v)| busd(*v))
+    };
+    ui.label(
+        RichText::new(format!(
+            "{} runs · funding need P10 {} · P50 {} · P90 {} · mean {} · {:.1} % of runs need funding",
+            result.runs,
+            percentile(10),
+            percentile(50),
+            percentile(90),
+            busd(funding.mean),
+            funding.probability_positive * 100.0
+        ))
+        .strong(),
+    );
+    let height = ((ui.available_height() - 60.0) / 2.0).max(120.0);
+    ui.columns(2, |columns| {
+        columns[0].label(RichText::new("Cash ($B): P10 / P50 / P90 by month").strong());
+        let fan = |values: &[Decimal]| -> Vec<[f64; 2]> {
+            values
+                .iter()
+                .enumerate()
+                .map(|(t, v)| [t as f64, plot_f64(*v) / 1000.0])
+                .collect()
+        };
+        Plot::new("mc_fan")
+            .height(height)
+            .legend(Legend::default().position(Corner::LeftTop))
+            .x_axis_formatter(|mark, _| month_axis_label(mark.value))
+            .y_axis_formatter(|mark, _| format!("${:.1}B", mark.value))
+            .allow_scroll(false)
+            .show(&mut columns[0], |plot_ui| {
+                plot_ui.line(
+                    Line::new("P90", PlotPoints::from(fan(&result.cash_p90)))
+                        .color(theme::FAN_EDGE)
+                        .width(1.5),
+                );
+                plot_ui.line(
+                    Line::new("P50", PlotPoints::from(fan(&result.cash_p50)))
+                        .color(theme::FAN_MEDIAN)
+                        .width(2.5),
+                );
+                plot_ui.line(
+                    Line::new("P10", PlotPoints::from(fan(&result.cash_p10)))
+                        .color(theme::FAN_EDGE)
+                        .width(1.5),
+                );
+            });
+        columns[1].label(RichText::new("Probability of any breach by each month (%)").strong());
+        let breach: Vec<[f64; 2]> = result
+            .breach_probability
+            .iter()
+            .enumerate()
+            .map(|(t, p)| [t as f64, p * 100.0])
+            .collect();
+        let negative: Vec<[f64; 2]> = result
+            .negative_cash_probability
+            .iter()
+            .enumerate()
+            .map(|(t, p)| [t as f64, p * 100.0])
+            .collect();
+        Plot::new("mc_breach")
+            .height(height)
+            .include_y(0.0)
+            .include_y(100.0)
+            .legend(Legend::default().position(Corner::LeftTop))
+            .x_axis_formatter(|mark, _| month_axis_label(mark.value))
+            .y_axis_formatter(|mark, _| format!("{:.0} %", mark.value))
+            .allow_scroll(false)
+            .show(&mut columns[1], |plot_ui| {
+                plot_ui.line(
+                    Line::new("Any covenant breach", PlotPoints::from(breach))
+                        .color(theme::ALARM)
+                        .width(2.0),
+                );
+                plot_ui.line(
+                    Line::new("Cash below zero", PlotPoints::from(negative))
+                        .color(theme::THRESHOLD)
+                        .width(1.5),
+                );
+            });
+    });
+    ui.columns(2, |columns| {
+        columns[0].label(RichText::new("Funding need: histogram of the runs ($B)").strong());
+        let edges = &funding.histogram.edges;
+        let bars: Vec<Bar> = funding
+            .histogram
+            .counts
+            .iter()
+            .enumerate()
+            .filter_map(|(k, count)| {
+                let (low, high) = (edges.get(k)?, edges.get(k + 1)?);
+                let (low, high) = (plot_f64(*low) / 1000.0, plot_f64(*high) / 1000.0);
+                Some(
+                    Bar::new((low + high) / 2.0, f64::from(*count))
+                        .width((high - low).max(1e-6) * 0.95),
+                )
+            })
+            .collect();
+        Plot::new("mc_histogram")
+            .height(height)
+            .x_axis_formatter(|mark, _| format!("${:.2}B", mark.value))
+            .allow_scroll(false)
+            .show(&mut columns[0], |plot_ui| {
+                plot_ui.bar_chart(BarChart::new("Runs", bars).color(theme::CASH));
+            });
+        columns[1].label(RichText::new("Funding need percentiles").strong());
+        egui::Grid::new("mc_percentiles")
+            .striped(true)
+            .show(&mut columns[1], |ui| {
+                ui.label(RichText::new("Percentile").strong());
+                ui.label(RichText::new("Funding need").strong());
+                ui.end_row();
+                for (p, value) in &funding.percentiles {
+                    ui.label(format!("P{p}"));
+                    ui.label(busd(*value));
+                    ui.end_row();
+                }
+                ui.label("Mean");
+                ui.label(busd(funding.mean));
+                ui.end_row();
+            });
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::default_scenario;
+
+    #[test]
+    fn the_default_spec_is_valid_for_the_shipped_scenario() {
+        let valid = default_scenario();
+        let spec = default_spec(valid.scenario(), 50);
+        assert_eq!(spec.runs, 50);
+        assert!(
+            spec.issues(valid.scenario()).is_empty(),
+            "{:?}",
+            spec.issues(valid.scenario())
+        );
+        assert_eq!(
+            distribution_text(&spec.levers[0].1),
+            "discrete 0 @ 0.4, 3 @ 0.3, 6 @ 0.2, 12 @ 0.1"
+        );
+    }
+}

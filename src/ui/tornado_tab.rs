@@ -1,0 +1,367 @@
+//! The tornado tab: for a chosen KPI and span, one horizontal bar per lever from the KPI at its
+//! low value to the KPI at its high value, sorted by swing. Clicking a side of a bar sets the
+//! lever to that side's value (an undoable [`Command`]). Computed in the background.
+
+use eframe::egui;
+use eframe::egui::{Color32, ComboBox, RichText, Sense, Stroke, Ui};
+use rust_decimal::Decimal;
+
+use super::app::Command;
+use super::background::{POLL_INTERVAL, Task};
+use super::document::Document;
+use super::format::plot_f64;
+use super::kpi_text::{kpi_choices, kpi_label, kpi_value_text};
+use super::theme;
+use crate::model::analysis::{Kpi, TornadoBar, TornadoSpan, tornado};
+
+/// What a tornado was computed for: scenario generation, KPI and span.
+pub type TornadoKey = (u64, Kpi, TornadoSpan);
+
+/// A computed tornado: the KPI in the scenario, and the bars by swing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TornadoResult {
+    pub base: Option<Decimal>,
+    pub bars: Vec<TornadoBar>,
+}
+
+/// Computes a tornado now (the memo uses this when the tab has none for the scenario).
+pub fn compute(
+    scenario: &crate::model::Scenario,
+    kpi: &Kpi,
+    span: TornadoSpan,
+) -> Result<TornadoResult, String> {
+    tornado(scenario, kpi, span)
+        .map(|(base, bars)| TornadoResult { base, bars })
+        .map_err(|err| err.to_string())
+}
+
+/// Width of the lever-name column, in points.
+const NAME_WIDTH: f32 = 230.0;
+/// Width of each value column beside the bars, in points.
+const VALUE_WIDTH: f32 = 90.0;
+const BAR_HEIGHT: f32 = 20.0;
+
+pub struct TornadoTab {
+    kpi: Kpi,
+    use_percent: bool,
+    percent: u32,
+    task: Task<TornadoKey, Result<TornadoResult, String>>,
+}
+
+impl Default for TornadoTab {
+    fn default() -> Self {
+        Self {
+            kpi: Kpi::FundingNeed,
+            use_percent: false,
+            percent: 20,
+            task: Task::default(),
+        }
+    }
+}
+
+impl TornadoTab {
+    pub fn kpi(&self) -> &Kpi {
+        &self.kpi
+    }
+
+    pub fn span(&self) -> TornadoSpan {
+        if self.use_percent {
+            TornadoSpan::Percent(Decimal::from(self.percent))
+        } else {
+            TornadoSpan::RangeEnds
+        }
+    }
+
+    fn key(&self, document: &Document) -> TornadoKey {
+        (document.generation(), self.kpi.clone(), self.span())
+    }
+
+    /// The result for the document as it is now, if computed.
+    pub fn current_result(&self, document: &Document) -> Option<&TornadoResult> {
+        self.task
+            .result_for(&self.key(document))
+            .and_then(|result| result.as_ref().ok())
+    }
+
+    /// Any result held, with the key it was computed for.
+    pub fn last_result(&self) -> Option<(&TornadoKey, &Result<TornadoResult, String>)> {
+        self.task.result()
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.task.is_running()
+    }
+
+    /// Starts the computation for the document as it is now, if needed.
+    pub fn request(&mut self, ctx: &egui::Context, document: &Document) {
+        self.task.poll();
+        let key = self.key(document);
+        if self.task.result_for(&key).is_some() || self.task.running_key() == Some(&key) {
+            return;
+        }
+        let scenario = document.scenario().clone();
+        let (kpi, span) = (self.kpi.clone(), self.span());
+        self.task
+            .request(ctx, key, 0, move |_| compute(&scenario, &kpi, span));
+    }
+
+    pub fn tornado_ui(&mut self, ui: &mut Ui, document: &Document, commands: &mut Vec<Command>) {
+        let ctx = ui.ctx().clone();
+        // Fall back to funding need when the KPI names a covenant the scenario no longer has.
+        let choices = kpi_choices(document.scenario());
+        if !choices.contains(&self.kpi) {
+            self.kpi = Kpi::FundingNeed;
+        }
+        ui.horizontal(|ui| {
+            let kpi_title = ui.label("KPI");
+            ComboBox::from_id_salt("tornado_kpi")
+                .selected_text(kpi_label(&self.kpi))
+                .show_ui(ui, |ui| {
+                    for kpi in choices {
+                        let label = kpi_label(&kpi);
+                        ui.selectable_value(&mut self.kpi, kpi, label);
+                    }
+                })
+                .response
+                .labelled_by(kpi_title.id);
+            ui.separator();
+            ui.label("Span");
+            ui.radio_value(&mut self.use_percent, false, "Range ends");
+            ui.radio_value(&mut self.use_percent, true, "± %");
+            let pct_label = ui.label("of each lever");
+            ui.add_enabled(
+                self.use_percent,
+                egui::DragValue::new(&mut self.percent)
+                    .range(1..=100)
+                    .suffix(" %"),
+            )
+            .labelled_by(pct_label.id);
+            ui.separator();
+            if ui
+                .add_enabled(document.is_dirty(), egui::Button::new("Reset levers"))
+                .on_hover_text("Set every lever back to the loaded preset (undoable)")
+                .clicked()
+            {
+                commands.push(Command::ResetAll);
+            }
+        });
+        self.request(&ctx, document);
+        let horizon = document.scenario().horizon_months;
+        let key = self.key(document);
+        let running = self.task.is_running();
+        if running {
+            ctx.request_repaint_after(POLL_INTERVAL);
+        }
+        ui.horizontal(|ui| {
+            if running {
+                super::background::busy_ui(ui);
+                ui.label("Computing the tornado…");
+            } else {
+                ui.label(
+                    RichText::new(
+                        "Each bar: the KPI with the lever at its low (blue) and high (orange) \
+                         value, the others held. Click a side to set the lever there.",
+                    )
+                    .weak(),
+                );
+            }
+        });
+        ui.separator();
+        let Some((result_key, result)) = self.task.result() else {
+            return;
+        };
+        let result = match result {
+            Ok(result) => result,
+            Err(err) => {
+                ui.label(RichText::new(err).color(theme::ERROR_TEXT));
+                return;
+            }
+        };
+        let stale = *result_key != key;
+        let kpi = &result_key.1;
+        ui.label(
+            RichText::new(format!(
+                "{} now: {}{}",
+                kpi_label(kpi),
+                kpi_value_text(kpi, result.base, horizon),
+                if stale { "  (updating…)" } else { "" }
+            ))
+            .strong(),
+        );
+        bars_ui(ui, result, kpi, horizon, stale, commands);
+    }
+}
+
+/// `(low, high)` of every bar end and the base value, for the shared scale.
+fn value_span(result: &TornadoResult) -> Option<(f64, f64)> {
+    let values = result
+        .bars
+        .iter()
+        .flat_map(|bar| [bar.kpi_low, bar.kpi_high])
+        .chain([result.base])
+        .flatten()
+        .map(plot_f64);
+    let (low, high) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    if !low.is_finite() || !high.is_finite() {
+        return None;
+    }
+    if (high - low).abs() < 1e-9 {
+        return Some((low - 1.0, high + 1.0));
+    }
+    Some((low, high))
+}
+
+fn bars_ui(
+    ui: &mut Ui,
+    result: &TornadoResult,
+    kpi: &Kpi,
+    horizon: u32,
+    stale: bool,
+    commands: &mut Vec<Command>,
+) {
+    let Some((low, high)) = value_span(result) else {
+        ui.label("No lever moves this KPI.");
+        return;
+    };
+    let (moving, flat): (Vec<&TornadoBar>, Vec<&TornadoBar>) =
+        result.bars.iter().partition(|bar| !bar.swing.is_zero());
+    let text_color = ui.visuals().text_color();
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for bar in moving {
+                ui.horizontal(|ui| {
+                    ui.add_sized(
+                        [NAME_WIDTH, BAR_HEIGHT],
+                        egui::Label::new(RichText::new(&bar.label)).truncate(),
+                    )
+                    .on_hover_text(&bar.path);
+                    ui.add_sized(
+                        [VALUE_WIDTH, BAR_HEIGHT],
+                        egui::Label::new(
+                            RichText::new(kpi_value_text(kpi, bar.kpi_low, horizon))
+                                .color(theme::TORNADO_LOW)
+                                .small(),
+                        ),
+                    );
+                    let width = (ui.available_width() - VALUE_WIDTH - 8.0).max(80.0);
+                    let (rect, _) =
+                        ui.allocate_exact_size(egui::vec2(width, BAR_HEIGHT), Sense::hover());
+                    let x_of = |value: f64| {
+                        rect.left() + ((value - low) / (high - low)) as f32 * rect.width()
+                    };
+                    let base_x = result.base.map_or(rect.center().x, |b| x_of(plot_f64(b)));
+                    let sides = [
+                        (bar.kpi_low, &bar.low, theme::TORNADO_LOW, "low"),
+                        (bar.kpi_high, &bar.high, theme::TORNADO_HIGH, "high"),
+                    ];
+                    for (value, lever_value, color, side) in sides {
+                        let Some(value) = value else {
+                            continue;
+                        };
+                        let x = x_of(plot_f64(value));
+                        let (mut left, mut right) = (base_x.min(x), base_x.max(x));
+                        if right - left < 4.0 {
+                            // A side with no effect still gets a sliver to click.
+                            left -= 2.0;
+                            right += 2.0;
+                        }
+                        let side_rect = egui::Rect::from_x_y_ranges(
+                            left..=right,
+                            rect.top() + 2.0..=rect.bottom() - 2.0,
+                        );
+                        let id = ui.make_persistent_id((&bar.path, side));
+                        let response = ui.interact(side_rect, id, Sense::click());
+                        let shown = format!("{} {side}: {lever_value}", bar.label);
+                        response.widget_info(|| {
+                            egui::WidgetInfo::labeled(egui::Role::Button, true, &shown)
+                        });
+                        let fill = if stale {
+                            color.gamma_multiply(0.45)
+                        } else if response.hovered() {
+                            color.gamma_multiply(1.2)
+                        } else {
+                            color
+                        };
+                        ui.painter().rect_filled(side_rect, 2.0, fill);
+                        let response = response.on_hover_text(format!(
+                            "Set {} to {lever_value} ({} {}: {})",
+                            bar.label,
+                            kpi_label(kpi),
+                            side,
+                            kpi_value_text(kpi, Some(value), horizon)
+                        ));
+                        if response.clicked() {
+                            commands.push(Command::SetLever {
+                                path: bar.path.clone(),
+                                value: lever_value.clone(),
+                                dragging: false,
+                            });
+                        }
+                    }
+                    ui.painter().line_segment(
+                        [
+                            egui::pos2(base_x, rect.top()),
+                            egui::pos2(base_x, rect.bottom()),
+                        ],
+                        Stroke::new(1.0, text_color),
+                    );
+                    ui.add_sized(
+                        [VALUE_WIDTH, BAR_HEIGHT],
+                        egui::Label::new(
+                            RichText::new(kpi_value_text(kpi, bar.kpi_high, horizon))
+                                .color(theme::TORNADO_HIGH)
+                                .small(),
+                        ),
+                    );
+                });
+            }
+            if !flat.is_empty() {
+                ui.add_space(6.0);
+                let names: Vec<&str> = flat.iter().map(|bar| bar.label.as_str()).collect();
+                ui.label(
+                    RichText::new(format!(
+                        "{} levers do not move this KPI: {}",
+                        flat.len(),
+                        names.join(", ")
+                    ))
+                    .weak()
+                    .color(Color32::GRAY),
+                );
+            }
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn the_scale_covers_every_bar_end_and_the_base() {
+        let result = compute(
+            crate::model::default_scenario().scenario(),
+            &Kpi::MinCash,
+            TornadoSpan::RangeEnds,
+        )
+        .expect("a tornado");
+        let (low, high) = value_span(&result).expect("values");
+        for bar in &result.bars {
+            for value in [bar.kpi_low, bar.kpi_high].into_iter().flatten() {
+                let value = plot_f64(value);
+                assert!(low <= value && value <= high, "{}: {value}", bar.path);
+            }
+        }
+        let flat = TornadoResult {
+            base: Some(dec!(5)),
+            bars: Vec::new(),
+        };
+        assert_eq!(
+            value_span(&flat),
+            Some((4.0, 6.0)),
+            "a flat tornado still has a scale"
+        );
+    }
+}
