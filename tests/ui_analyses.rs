@@ -379,5 +379,19 @@ fn the_memo_has_inputs_kpis_baseline_tornado_and_charts() {
         "the changed lever is listed with its value:\n{text}"
     );
     assert!(text.contains("| Total interest |"));
+    // The charts are written beside the memo, with the pinned baseline as a ghost line.
+    assert!(
+        text.contains("![Cash and liquidity](memo-cash.svg)"),
+        "{text}"
+    );
+    let cash =
+        std::fs::read_to_string(dir.join("memo-cash.svg")).expect("the cash chart was written");
+    assert!(
+        cash.starts_with("<svg") && cash.contains(">Baseline cash<"),
+        "{cash}"
+    );
+    let headroom = std::fs::read_to_string(dir.join("memo-headroom.svg"))
+        .expect("the headroom chart was written");
+    assert!(headroom.contains("<polyline"), "{headroom}");
     let _ = std::fs::remove_dir_all(dir);
 }

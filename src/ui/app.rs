@@ -16,7 +16,7 @@ use super::document::{Document, Origin};
 use super::kpi_strip::kpi_strip_ui;
 use super::ledger::LedgerView;
 use super::levers_panel::LeversPanel;
-use super::memo::{MemoInput, memo_markdown};
+use super::memo::{MemoCharts, MemoInput, memo_charts, memo_markdown};
 use super::montecarlo_tab::MonteCarloTab;
 use super::overlay::{self, BaselineSource, PinnedBaseline};
 use super::presets::{self, DialogKind, Presets};
@@ -262,6 +262,11 @@ impl WhatIfApp {
     /// The scenario memo as Markdown. Computes the tornado now if the tab holds none for the
     /// scenario as it is.
     pub fn memo(&self) -> Result<String, String> {
+        self.memo_with_charts(None).map(|(text, _)| text)
+    }
+
+    /// The memo, and its chart images when `image_stem` names the files they go in.
+    fn memo_with_charts(&self, image_stem: Option<&str>) -> Result<(String, MemoCharts), String> {
         let outcome = self.document.outcome()?;
         let chart_data = ChartData::new(outcome, self.document.scenario());
         let (kpi, span) = (self.tornado.kpi().clone(), self.tornado.span());
@@ -275,7 +280,7 @@ impl WhatIfApp {
         };
         let preset_levers = crate::model::levers(self.document.baseline().scenario());
         let origin = self.document.origin().display_name();
-        Ok(memo_markdown(&MemoInput {
+        let input = MemoInput {
             origin: &origin,
             scenario: self.document.scenario(),
             levers: self.document.levers(),
@@ -284,12 +289,23 @@ impl WhatIfApp {
             chart_data: &chart_data,
             baseline: self.pinned.as_ref(),
             tornado: tornado.map(|result| (&kpi, span, result)),
-        }))
+            image_stem,
+        };
+        Ok((memo_markdown(&input), memo_charts(&input)))
     }
 
-    /// Writes the memo to `path` atomically (the non-dialog path of Export memo…).
+    /// Writes the memo to `path` and its charts beside it as `<stem>-cash.svg` and
+    /// `<stem>-headroom.svg`, each atomically (the non-dialog path of Export memo…).
     pub fn export_memo(&self, path: &Path) -> Result<(), String> {
-        let text = self.memo()?;
+        let stem = path.file_stem().map_or_else(
+            || "memo".to_owned(),
+            |stem| stem.to_string_lossy().into_owned(),
+        );
+        let (text, charts) = self.memo_with_charts(Some(&stem))?;
+        for (suffix, svg) in &charts {
+            let image = path.with_file_name(format!("{stem}-{suffix}.svg"));
+            preset_file::write_atomic(&image, svg.as_bytes()).map_err(|err| err.to_string())?;
+        }
         preset_file::write_atomic(path, text.as_bytes()).map_err(|err| err.to_string())
     }
 

@@ -1,14 +1,16 @@
 //! The scenario memo: one Markdown file with the inputs that matter and their sources, the KPIs,
 //! the comparison with a pinned baseline, the tornado table and the chart data.
 //!
-//! Chart images are not embedded: writing PNGs needs an image encoder the crate does not depend
-//! on directly, so the memo carries the charts' data as tables and says so.
+//! The charts go beside the memo as SVG files ([`memo_charts`]), which any Markdown viewer shows
+//! and which stay sharp in a document; their data follows as tables.
 
 use std::fmt::Write as _;
 
 use super::charts::ChartData;
 use super::kpi_text::{kpi_choices, kpi_label, kpi_value_text};
 use super::overlay::{PinnedBaseline, comparison_rows};
+use super::svg_chart::{SvgChart, SvgLine};
+use super::theme;
 use super::tornado_tab::TornadoResult;
 use crate::model::analysis::{Kpi, TornadoSpan};
 use crate::model::{Lever, Outcome, Scenario};
@@ -26,6 +28,74 @@ pub struct MemoInput<'a> {
     pub baseline: Option<&'a PinnedBaseline>,
     /// The tornado, its KPI and span.
     pub tornado: Option<(&'a Kpi, TornadoSpan, &'a TornadoResult)>,
+    /// The file stem the chart images are written under (`memo` → `memo-cash.svg`), if they are.
+    pub image_stem: Option<&'a str>,
+}
+
+/// The memo's chart images, as `(file suffix, SVG)`: the cash chart and the headroom chart.
+pub type MemoCharts = [(&'static str, String); 2];
+
+/// The chart images of the memo.
+pub fn memo_charts(input: &MemoInput<'_>) -> MemoCharts {
+    let data = input.chart_data;
+    let months = input.outcome.months.len();
+    // Liquidity first, so cash stays visible where the two coincide (revolver fully drawn).
+    let mut cash_lines = vec![
+        SvgLine {
+            name: "Liquidity",
+            color: theme::LIQUIDITY,
+            points: &data.liquidity.points,
+            dashed: false,
+        },
+        SvgLine {
+            name: "Cash",
+            color: theme::CASH,
+            points: &data.cash.points,
+            dashed: false,
+        },
+    ];
+    if let Some(threshold) = &data.min_liquidity {
+        cash_lines.push(SvgLine {
+            name: "Minimum liquidity",
+            color: theme::THRESHOLD,
+            points: &threshold.points,
+            dashed: true,
+        });
+    }
+    if let Some(baseline) = input.baseline {
+        cash_lines.push(SvgLine {
+            name: "Baseline cash",
+            color: theme::GHOST,
+            points: &baseline.chart_data.cash.points,
+            dashed: true,
+        });
+    }
+    let cash = SvgChart {
+        title: "Cash and liquidity ($B)",
+        y_unit: "",
+        lines: cash_lines,
+        shaded: &data.below_zero,
+        months,
+    };
+    let headroom_lines = data
+        .headroom
+        .iter()
+        .enumerate()
+        .map(|(i, series)| SvgLine {
+            name: &series.line.name,
+            color: theme::series(i),
+            points: &series.line.points,
+            dashed: false,
+        })
+        .collect();
+    let headroom = SvgChart {
+        title: "Covenant headroom (%, below 0 is a breach)",
+        y_unit: "%",
+        lines: headroom_lines,
+        shaded: &[],
+        months,
+    };
+    [("cash", cash.to_svg()), ("headroom", headroom.to_svg())]
 }
 
 /// Escapes the characters that would break a Markdown table cell.
@@ -151,11 +221,16 @@ pub fn memo_markdown(input: &MemoInput<'_>) -> String {
     }
 
     let _ = writeln!(out, "\n## Charts\n");
-    let _ = writeln!(
-        out,
-        "Chart images are not included (the app has no PNG encoder among its direct \
-         dependencies); the charts' data follows as tables, one row per quarter end.\n"
-    );
+    match input.image_stem {
+        Some(stem) => {
+            let _ = writeln!(out, "![Cash and liquidity]({stem}-cash.svg)\n");
+            let _ = writeln!(out, "![Covenant headroom]({stem}-headroom.svg)\n");
+            let _ = writeln!(out, "The charts' data, one row per quarter end:\n");
+        }
+        None => {
+            let _ = writeln!(out, "The charts' data, one row per quarter end:\n");
+        }
+    }
     let _ = writeln!(out, "### Cash and liquidity ($B)\n");
     let mut header = "| Month | Cash | Liquidity |".to_owned();
     let mut rule = "|---|---|---|".to_owned();
@@ -233,7 +308,7 @@ mod tests {
         let all = levers(valid.scenario());
         let tornado = compute(valid.scenario(), &Kpi::FundingNeed, TornadoSpan::RangeEnds)
             .expect("a tornado");
-        let text = memo_markdown(&MemoInput {
+        let input = MemoInput {
             origin: "s1-base",
             scenario: valid.scenario(),
             levers: &all,
@@ -242,7 +317,28 @@ mod tests {
             chart_data: &chart_data,
             baseline: None,
             tornado: Some((&Kpi::FundingNeed, TornadoSpan::RangeEnds, &tornado)),
-        });
+            image_stem: Some("memo"),
+        };
+        let text = memo_markdown(&input);
+        assert!(
+            text.contains("![Cash and liquidity](memo-cash.svg)"),
+            "the charts are embedded"
+        );
+        let [(cash_suffix, cash), (headroom_suffix, headroom)] = memo_charts(&input);
+        assert_eq!((cash_suffix, headroom_suffix), ("cash", "headroom"));
+        assert!(
+            cash.contains(">Cash<") && cash.contains(">Minimum liquidity<"),
+            "cash chart legend"
+        );
+        let headroom_lines = headroom
+            .lines()
+            .filter(|line| line.starts_with("<polyline"))
+            .count();
+        assert_eq!(
+            headroom_lines,
+            chart_data.headroom.len(),
+            "one line per ratio covenant"
+        );
         for heading in [
             "## Inputs",
             "## KPIs",

@@ -16,6 +16,7 @@ pub mod memo;
 pub mod montecarlo_tab;
 pub mod overlay;
 pub mod presets;
+pub mod svg_chart;
 pub mod theme;
 pub mod tornado_tab;
 pub mod undo;
