@@ -8,12 +8,8 @@ use coreweave_whatif::model::preset::{SHIPPED_PRESETS, parse_scenario};
 use coreweave_whatif::model::{PresetError, default_scenario, parse_preset, run, to_ron};
 use coreweave_whatif::preset_file;
 
-fn scratch_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cw-whatif-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
+mod common;
+use common::scratch_dir;
 
 #[test]
 fn every_shipped_preset_loads_runs_and_round_trips() {

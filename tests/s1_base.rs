@@ -4,6 +4,9 @@ use coreweave_whatif::model::{Month, default_scenario, run};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
+mod common;
+use common::shipped;
+
 fn close(got: Decimal, want: Decimal, what: &str) {
     assert!(
         (got - want).abs() < dec!(0.01),
@@ -76,13 +79,4 @@ fn the_bear_case_is_worse_than_the_base() {
     let bear = run(&coreweave_whatif::model::parse_preset(bear).expect("valid")).expect("runs");
     assert!(bear.kpis.funding_need > base.kpis.funding_need);
     assert!(bear.kpis.runway_month.is_some() && bear.kpis.runway_month <= base.kpis.runway_month);
-}
-
-/// A shipped preset's text by file stem.
-fn shipped(stem: &str) -> &'static str {
-    coreweave_whatif::model::preset::SHIPPED_PRESETS
-        .iter()
-        .find(|(s, _)| *s == stem)
-        .map(|(_, text)| *text)
-        .expect("shipped")
 }

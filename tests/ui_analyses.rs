@@ -2,8 +2,6 @@
 //! tornado, the breach map, Monte Carlo, the slider shading and the memo. Background results are
 //! waited for by stepping frames in a bounded loop; nothing asserts on time.
 
-use std::path::PathBuf;
-
 use coreweave_whatif::model::LeverValue;
 use coreweave_whatif::model::analysis::breach_ranges;
 use coreweave_whatif::ui::breach_map_tab::cell_rect;
@@ -13,6 +11,9 @@ use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use rust_decimal::Decimal;
+
+mod common;
+use common::scratch_dir;
 
 /// Most frames to wait for a background job (each frame sleeps a little, so a slow debug build
 /// has minutes, not a fixed time, and a broken job fails instead of hanging).
@@ -41,15 +42,6 @@ fn wait_until(
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     panic!("gave up waiting for {what}");
-}
-
-fn scratch_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "coreweave-whatif-analyses-{test}-{}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).expect("create a scratch directory");
-    dir
 }
 
 #[test]

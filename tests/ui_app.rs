@@ -1,9 +1,6 @@
 //! The desktop app driven headless with egui_kittest: widgets found by role and label, state
 //! read back from the app. No renderer and no display are needed.
 
-use std::path::PathBuf;
-
-use coreweave_whatif::model::preset::SHIPPED_PRESETS;
 use coreweave_whatif::model::{LeverKind, LeverValue, levers, parse_preset};
 use coreweave_whatif::ui::{Command, WhatIfApp};
 use eframe::egui::accesskit::Role;
@@ -11,6 +8,9 @@ use eframe::egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use rust_decimal::Decimal;
+
+mod common;
+use common::{scratch_dir, shipped};
 
 fn harness() -> Harness<'static, WhatIfApp> {
     let mut harness = Harness::builder()
@@ -20,28 +20,12 @@ fn harness() -> Harness<'static, WhatIfApp> {
     harness
 }
 
-fn shipped_text(stem: &str) -> &'static str {
-    SHIPPED_PRESETS
-        .iter()
-        .find(|(name, _)| *name == stem)
-        .map(|(_, text)| *text)
-        .unwrap_or_else(|| panic!("no shipped preset {stem}"))
-}
-
 /// The KPI tile's accessible text, `"<title>: <value>"`.
 fn kpi_text(harness: &Harness<'_, WhatIfApp>, title: &str) -> String {
     harness
         .get_by_label_contains(&format!("{title}: "))
         .value()
         .unwrap_or_default()
-}
-
-/// A scratch directory for files this test writes, removed by the OS's tmp cleaning.
-fn scratch_dir(test: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("coreweave-whatif-ui-{test}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("create a scratch directory");
-    dir
 }
 
 #[test]
@@ -132,8 +116,8 @@ fn a_typed_value_out_of_range_is_refused_with_a_message() {
 fn opening_a_preset_file_updates_every_lever() {
     let dir = scratch_dir("open");
     let path = dir.join("bear-case.ron");
-    std::fs::write(&path, shipped_text("bear-case")).expect("write the preset");
-    let expected = parse_preset(shipped_text("bear-case")).expect("bear-case is valid");
+    std::fs::write(&path, shipped("bear-case")).expect("write the preset");
+    let expected = parse_preset(shipped("bear-case")).expect("bear-case is valid");
 
     let mut harness = harness();
     harness.state_mut().open_path(&path);
@@ -177,10 +161,10 @@ fn opening_a_preset_file_updates_every_lever() {
 fn a_malformed_preset_shows_the_error_and_keeps_the_scenario() {
     let dir = scratch_dir("malformed");
     let broken = dir.join("broken.ron");
-    let text = shipped_text("bear-case").replacen("horizon_months", "horizon_months: ,", 1);
+    let text = shipped("bear-case").replacen("horizon_months", "horizon_months: ,", 1);
     std::fs::write(&broken, text).expect("write the broken preset");
     let out_of_range = dir.join("out-of-range.ron");
-    let text: String = shipped_text("bear-case")
+    let text: String = shipped("bear-case")
         .lines()
         .map(|line| {
             if line.trim_start().starts_with("rates: (sofr_pct:") {
@@ -191,7 +175,7 @@ fn a_malformed_preset_shows_the_error_and_keeps_the_scenario() {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    assert_ne!(text, shipped_text("bear-case"), "the SOFR field was found");
+    assert_ne!(text, shipped("bear-case"), "the SOFR field was found");
     std::fs::write(&out_of_range, text).expect("write the out-of-range preset");
 
     let mut harness = harness();
@@ -302,7 +286,7 @@ fn opening_over_unsaved_changes_asks_first() {
     harness.run();
     harness.get_by_label("Discard and open").click();
     harness.run();
-    let bear = parse_preset(shipped_text("bear-case")).expect("valid");
+    let bear = parse_preset(shipped("bear-case")).expect("valid");
     assert_eq!(harness.state().document().scenario(), bear.scenario());
 }
 

@@ -9,7 +9,7 @@ use super::app::Command;
 use super::background::{POLL_INTERVAL, Task};
 use super::document::Document;
 use super::format::plot_f64;
-use super::kpi_text::{kpi_choices, kpi_label, kpi_value_text};
+use super::kpi_text::{kpi_choices, kpi_combo_ui, kpi_label, kpi_value_text};
 use super::theme;
 use crate::model::analysis::grid::DEFAULT_STEPS;
 use crate::model::analysis::{BreachMap, Kpi, breach_map};
@@ -151,17 +151,7 @@ impl BreachMapTab {
         ui.horizontal(|ui| {
             lever_combo_ui(ui, "map_x", "X", &mut self.x_path, &axes);
             lever_combo_ui(ui, "map_y", "Y", &mut self.y_path, &axes);
-            let kpi_title = ui.label("KPI");
-            ComboBox::from_id_salt("map_kpi")
-                .selected_text(kpi_label(&self.kpi))
-                .show_ui(ui, |ui| {
-                    for kpi in choices {
-                        let label = kpi_label(&kpi);
-                        ui.selectable_value(&mut self.kpi, kpi, label);
-                    }
-                })
-                .response
-                .labelled_by(kpi_title.id);
+            kpi_combo_ui(ui, "map_kpi", &mut self.kpi, choices);
             let steps_label = ui.label("Cells per side");
             ui.add(egui::DragValue::new(&mut self.steps).range(2..=200))
                 .labelled_by(steps_label.id);

@@ -4,6 +4,8 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
+use eframe::egui::{ComboBox, Ui};
+
 use super::format::{busd, grouped};
 use crate::model::analysis::Kpi;
 use crate::model::{Month, Scenario};
@@ -22,6 +24,21 @@ pub fn kpi_choices(scenario: &Scenario) -> Vec<Kpi> {
         Kpi::EndingCash,
     ]);
     choices
+}
+
+/// A labelled drop-down choosing one of `choices` into `kpi`.
+pub fn kpi_combo_ui(ui: &mut Ui, id: &str, kpi: &mut Kpi, choices: Vec<Kpi>) {
+    let title = ui.label("KPI");
+    ComboBox::from_id_salt(id)
+        .selected_text(kpi_label(kpi))
+        .show_ui(ui, |ui| {
+            for choice in choices {
+                let label = kpi_label(&choice);
+                ui.selectable_value(kpi, choice, label);
+            }
+        })
+        .response
+        .labelled_by(title.id);
 }
 
 /// A human label: "Funding need", "Min headroom: dscr".

@@ -3,14 +3,14 @@
 //! lever to that side's value (an undoable [`Command`]). Computed in the background.
 
 use eframe::egui;
-use eframe::egui::{Color32, ComboBox, RichText, Sense, Stroke, Ui};
+use eframe::egui::{Color32, RichText, Sense, Stroke, Ui};
 use rust_decimal::Decimal;
 
 use super::app::Command;
 use super::background::{POLL_INTERVAL, Task};
 use super::document::Document;
 use super::format::plot_f64;
-use super::kpi_text::{kpi_choices, kpi_label, kpi_value_text};
+use super::kpi_text::{kpi_choices, kpi_combo_ui, kpi_label, kpi_value_text};
 use super::theme;
 use crate::model::analysis::{Kpi, TornadoBar, TornadoSpan, tornado};
 
@@ -113,17 +113,7 @@ impl TornadoTab {
             self.kpi = Kpi::FundingNeed;
         }
         ui.horizontal(|ui| {
-            let kpi_title = ui.label("KPI");
-            ComboBox::from_id_salt("tornado_kpi")
-                .selected_text(kpi_label(&self.kpi))
-                .show_ui(ui, |ui| {
-                    for kpi in choices {
-                        let label = kpi_label(&kpi);
-                        ui.selectable_value(&mut self.kpi, kpi, label);
-                    }
-                })
-                .response
-                .labelled_by(kpi_title.id);
+            kpi_combo_ui(ui, "tornado_kpi", &mut self.kpi, choices);
             ui.separator();
             ui.label("Span");
             ui.radio_value(&mut self.use_percent, false, "Range ends");
