@@ -56,6 +56,8 @@ fn groups_follow_the_mission() {
         Some(Group::CoreScientific)
     );
     assert_eq!(group("ipo.amount"), Some(Group::IpoEquity));
+    assert_eq!(group("microsoft_cut.cut_pct"), Some(Group::Customers));
+    assert_eq!(group("microsoft_cut.from"), Some(Group::Customers));
     assert_eq!(group("opex.cost_of_revenue_pct"), Some(Group::CostsCapex));
 }
 

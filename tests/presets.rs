@@ -169,10 +169,10 @@ fn broken_references_name_the_referring_field() {
         ),
         (
             (
-                "customer_cuts: []",
-                "customer_cuts: [(id: \"cut\", customer: \"Microsoftt\", cut_pct: \"10\", from: \"2026-01\")]",
+                "customer: \"Microsoft\", cut_pct: \"0\"",
+                "customer: \"Microsoftt\", cut_pct: \"0\"",
             ),
-            "cut.customer: no contract is with the customer `Microsoftt`",
+            "microsoft_cut.customer: no contract is with the customer `Microsoftt`",
         ),
         (
             ("(id: \"nvidia\"", "(id: \"microsoft\""),
