@@ -13,19 +13,11 @@ use egui_kittest::kittest::Queryable;
 use rust_decimal::Decimal;
 
 mod common;
-use common::scratch_dir;
+use common::{harness, scratch_dir};
 
 /// Most frames to wait for a background job (each frame sleeps a little, so a slow debug build
 /// has minutes, not a fixed time, and a broken job fails instead of hanging).
 const MAX_WAIT_FRAMES: usize = 6000;
-
-fn harness() -> Harness<'static, WhatIfApp> {
-    let mut harness = Harness::builder()
-        .with_size([1440.0, 900.0])
-        .build_eframe(|_cc| WhatIfApp::with_default_scenario());
-    harness.run();
-    harness
-}
 
 /// Steps frames until `done` holds; panics with `what` if it never does.
 fn wait_until(

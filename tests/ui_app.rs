@@ -10,15 +10,7 @@ use egui_kittest::kittest::Queryable;
 use rust_decimal::Decimal;
 
 mod common;
-use common::{scratch_dir, shipped};
-
-fn harness() -> Harness<'static, WhatIfApp> {
-    let mut harness = Harness::builder()
-        .with_size([1440.0, 900.0])
-        .build_eframe(|_cc| WhatIfApp::with_default_scenario());
-    harness.run();
-    harness
-}
+use common::{harness, scratch_dir, shipped};
 
 /// The KPI tile's accessible text, `"<title>: <value>"`.
 fn kpi_text(harness: &Harness<'_, WhatIfApp>, title: &str) -> String {

@@ -19,3 +19,12 @@ pub fn shipped(stem: &str) -> &'static str {
         .map(|(_, text)| *text)
         .unwrap_or_else(|| panic!("no shipped preset {stem}"))
 }
+
+/// The app on the embedded s1-base scenario, headless, after its first frames.
+pub fn harness() -> egui_kittest::Harness<'static, coreweave_whatif::ui::WhatIfApp> {
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1440.0, 900.0])
+        .build_eframe(|_cc| coreweave_whatif::ui::WhatIfApp::with_default_scenario());
+    harness.run();
+    harness
+}
