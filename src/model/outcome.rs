@@ -209,22 +209,4 @@ impl Outcome {
         }
         cells
     }
-
-    /// A money column by its spec §4 name, one value per month (`None` for an unknown name;
-    /// untested covenant months are absent from covenant columns' values as `None`).
-    pub fn series(&self, name: &str) -> Option<Vec<Option<Decimal>>> {
-        let index = self
-            .column_names()
-            .iter()
-            .position(|column| column == name)?;
-        Some(
-            (0..self.months.len())
-                .map(|t| match self.row_cells(t).swap_remove(index) {
-                    Cell::Money(value) => Some(value),
-                    Cell::Flag(flag) => Some(if flag { Decimal::ONE } else { Decimal::ZERO }),
-                    Cell::Month(_) | Cell::Empty => None,
-                })
-                .collect(),
-        )
-    }
 }
