@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::model::levers::apply_assignments;
 use crate::model::money::round_for_display;
+use crate::model::backtest::Figure;
 use crate::model::outcome::Cell;
 use crate::model::{
     Kpis, LeverKind, Outcome, Scenario, ValidScenario, levers, run, to_ron, validate,
@@ -52,6 +53,14 @@ pub enum Command {
     },
     /// Print the KPIs: runway, minimum cash, funding need, breaches, interest, peak debt.
     Kpis {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Set the model beside the figures the preset reports (`reported[]`): each figure, the
+    /// model's, the error, and the mean absolute error.
+    Backtest {
         #[command(flatten)]
         scenario: ScenarioArgs,
         #[arg(long, value_enum, default_value_t = TextFormat::Text)]
@@ -153,6 +162,15 @@ pub fn execute(command: Command, out: &mut dyn Write) -> Result<bool> {
             let text = match format {
                 TextFormat::Text => kpis_text(&outcome.kpis),
                 TextFormat::Json => serde_json::to_string_pretty(&outcome.kpis)? + "\n",
+            };
+            out.write_all(text.as_bytes())?;
+        }
+        Command::Backtest { scenario, format } => {
+            let valid = load_scenario(&scenario)?;
+            let outcome = run(&valid)?;
+            let text = match format {
+                TextFormat::Text => backtest_text(&valid.scenario().meta.name, &outcome),
+                TextFormat::Json => serde_json::to_string_pretty(&backtest_json(&outcome))? + "\n",
             };
             out.write_all(text.as_bytes())?;
         }
@@ -315,6 +333,13 @@ pub fn kpis_text(kpis: &Kpis) -> String {
         kpis.peak_debt_month
     );
     let _ = writeln!(text, "ending_cash      {}", money(kpis.ending_cash));
+    if let Some(error) = kpis.backtest_error_pct {
+        let _ = writeln!(
+            text,
+            "backtest_error   {} mean absolute error against reported figures",
+            error_pct_text(error)
+        );
+    }
     for covenant in &kpis.covenants {
         let headroom = covenant.min_headroom_pct.map_or_else(
             || "never tested".to_owned(),
@@ -332,6 +357,121 @@ pub fn kpis_text(kpis: &Kpis) -> String {
         let _ = writeln!(text, "covenant {:<8} {headroom}; {breach}", covenant.id);
     }
     text
+}
+
+/// A figure in its unit: `$1,212.80M` or `470 MW`.
+pub fn figure_text(figure: Figure, value: Decimal) -> String {
+    match figure {
+        Figure::MwOnline => format!("{} MW", value.round_dp(1).normalize()),
+        _ => money(value),
+    }
+}
+
+/// An error or mean error, one decimal, sign kept (`-3.2 %`, `+0.4 %`).
+pub fn error_pct_text(value: Decimal) -> String {
+    let shown = value.round_dp(1);
+    if shown.is_sign_negative() && !shown.is_zero() {
+        format!("{shown:.1} %")
+    } else {
+        format!("+{:.1} %", shown.abs())
+    }
+}
+
+/// The backtest as a table: every reported figure beside the model's, then the mean error.
+pub fn backtest_text(name: &str, outcome: &Outcome) -> String {
+    let rows = &outcome.backtest;
+    let mut text = String::new();
+    if rows.is_empty() {
+        let _ = writeln!(
+            text,
+            "{name}: no reported figures to compare (add a `reported` section to the preset)"
+        );
+        return text;
+    }
+    let _ = writeln!(
+        text,
+        "{name}: the model beside {} reported figures",
+        rows.len()
+    );
+    let cells: Vec<[String; 5]> = rows
+        .iter()
+        .map(|row| {
+            [
+                row.month.to_string(),
+                row.figure.label().to_owned(),
+                figure_text(row.figure, row.reported),
+                figure_text(row.figure, row.model),
+                error_pct_text(row.error_pct),
+            ]
+        })
+        .collect();
+    let header = ["month", "figure", "reported", "model", "error"];
+    let widths: Vec<usize> = (0..5)
+        .map(|i| {
+            cells
+                .iter()
+                .map(|row| row[i].chars().count())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut line = |cells: [&str; 5]| {
+        let _ = writeln!(
+            text,
+            "{:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}  {:>w4$}",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            cells[4],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3],
+            w4 = widths[4],
+        );
+    };
+    line(header);
+    for row in &cells {
+        line([&row[0], &row[1], &row[2], &row[3], &row[4]]);
+    }
+    if let Some(mean) = outcome.kpis.backtest_error_pct {
+        let _ = writeln!(
+            text,
+            "mean absolute error {:.1} %",
+            mean.round_dp(1)
+        );
+    }
+    text
+}
+
+/// The backtest as `{rows: [{month, figure, label, unit, reported, model, error_pct, source}],
+/// mean_absolute_error_pct}`; the model's figure and the errors rounded to 0.01.
+pub fn backtest_json(outcome: &Outcome) -> Value {
+    let rows: Vec<Value> = outcome
+        .backtest
+        .iter()
+        .map(|row| {
+            json!({
+                "month": row.month.to_string(),
+                "figure": row.figure.field(),
+                "label": row.figure.label(),
+                "unit": row.figure.unit(),
+                "reported": row.reported.normalize().to_string(),
+                "model": round_for_display(row.model).normalize().to_string(),
+                "error_pct": round_for_display(row.error_pct).normalize().to_string(),
+                "source": row.source,
+            })
+        })
+        .collect();
+    json!({
+        "rows": rows,
+        "mean_absolute_error_pct": outcome
+            .kpis
+            .backtest_error_pct
+            .map(|mean| round_for_display(mean).normalize().to_string()),
+    })
 }
 
 fn kind_text(kind: &LeverKind) -> String {

@@ -51,6 +51,7 @@ fn term_loan(id: &str, balance: Decimal, rate: Rate, maturity: &str) -> Facility
         amortization: Amortization::None,
         maturity: m(maturity),
         sweep_pct: Decimal::ZERO,
+        funds: None,
     }
 }
 
@@ -239,6 +240,9 @@ fn site_capex_is_paid_ahead_of_the_scheduled_month() {
         partner: Partner::CoreScientific,
         capex_per_mw: dec!(28),
         reimbursement: dec!(40),
+        revenue_per_mw_month: dec!(0),
+        fill_months: 1,
+        pledged_to: None,
     });
     s.core_scientific.delay_months = 3;
     s.opening.mw_online = dec!(5);
@@ -274,6 +278,9 @@ fn capex_before_2025_is_dropped() {
         partner: Partner::Own,
         capex_per_mw: dec!(40),
         reimbursement: dec!(0),
+        revenue_per_mw_month: dec!(0),
+        fill_months: 1,
+        pledged_to: None,
     });
     assert_eq!(
         column(&outcome(s), |r| r.capex),

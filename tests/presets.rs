@@ -204,13 +204,13 @@ fn broken_references_name_the_referring_field() {
 fn a_newer_format_asks_for_an_update() {
     let text = edited(
         "format_version: 1",
-        "format_version: 2,\n        future_field: true",
+        "format_version: 3,\n        future_field: true",
     );
     assert_eq!(
         parse_preset(&text).expect_err("newer"),
         PresetError::NewerFormat {
-            found: 2,
-            supported: 1
+            found: 3,
+            supported: 2
         },
         "the version is checked before the unknown field"
     );

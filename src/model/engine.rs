@@ -5,10 +5,12 @@
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
+use super::backtest::{BacktestRow, backtest, mean_absolute_error_pct};
 use super::month::Month;
 use super::outcome::{Breach, CovenantKpi, CovenantTest, FacilityMonth, Kpis, MonthRow, Outcome};
 use super::scenario::{
     Amortization, Capacity, CovenantTerms, DelayPolicy, FacilityKind, Partner, Rate, Scenario,
+    Site,
 };
 use super::validate::ValidScenario;
 
@@ -25,6 +27,8 @@ pub const DUST: Decimal = dec!(0.000001);
 pub enum ModelError {
     #[error("{what} overflows in {month}: the inputs are too extreme to compute")]
     Overflow { month: Month, what: String },
+    #[error("the backtest of {what} overflows: the model's figure is too far from the reported one")]
+    BacktestOverflow { what: String },
 }
 
 /// Derived monthly amounts (a contract's full rate and ramp months, draw, capex and level
@@ -78,6 +82,13 @@ enum Schedule {
     },
 }
 
+/// A site that earns capacity revenue (spec §6.2), prepared.
+struct SitePlan {
+    /// `r_j(t)` for every month of the horizon.
+    revenue: Vec<Decimal>,
+    pledged_to: Option<usize>,
+}
+
 struct FacilityPlan {
     is_revolver: bool,
     /// `rate / 1200`.
@@ -90,6 +101,8 @@ struct FacilityPlan {
     draw_part: Decimal,
     schedule: Schedule,
     sweep_share: Decimal,
+    /// `advance_pct/100` and, per month, the capex of the sites it funds (spec §6.5).
+    funded: Option<(Decimal, Vec<Decimal>)>,
 }
 
 enum CovenantPlan {
@@ -111,6 +124,10 @@ enum CovenantPlan {
 struct Plan {
     horizon: usize,
     contracts: Vec<ContractPlan>,
+    /// Sites that earn capacity revenue, in preset order.
+    sites: Vec<SitePlan>,
+    /// `opex.cost_per_mw_month`, or `None` when capacity costs nothing (spec §6.3).
+    cost_per_mw_month: Option<Decimal>,
     /// Per month: site capex, reimbursements, MW online and equity.
     capex: Vec<Decimal>,
     reimbursement: Vec<Decimal>,
@@ -224,7 +241,16 @@ impl Plan {
         let mut capex = vec![Decimal::ZERO; horizon];
         let mut reimbursement = vec![Decimal::ZERO; horizon];
         let mut mw_online = vec![scenario.opening.mw_online; horizon];
-        let lead = scenario.capex.lead_months as i32;
+        // Each site's own capex by month, kept only when a facility funds it (spec §6.5).
+        let funded_sites: Vec<&str> = scenario
+            .facilities
+            .iter()
+            .filter_map(|f| f.funds.as_ref())
+            .flat_map(|funds| funds.sites.iter().map(String::as_str))
+            .collect();
+        let mut site_capex: Vec<Option<Vec<Decimal>>> = Vec::with_capacity(scenario.sites.len());
+        let market = PriceFactors::new(scenario, horizon)?;
+        let mut sites = Vec::new();
         for site in &scenario.sites {
             let scheduled = site.online.index();
             let online = if site.partner == Partner::CoreScientific {
@@ -232,19 +258,34 @@ impl Plan {
             } else {
                 scheduled
             };
-            let paid_before = if scenario.capex.follows_delay {
+            let anchor = if scenario.capex.follows_delay {
                 online
             } else {
                 scheduled
             };
-            let capex_part = held_amount(site.mw * site.capex_per_mw / Decimal::from(lead));
-            let reimbursement_part = held_amount(site.reimbursement / Decimal::from(lead));
-            for t in (paid_before - lead).max(0)..paid_before.min(horizon as i32) {
-                capex[t as usize] += capex_part;
-                reimbursement[t as usize] += reimbursement_part;
+            let mut own_capex = funded_sites
+                .contains(&site.id.as_str())
+                .then(|| vec![Decimal::ZERO; horizon]);
+            for (t, capex_part, reimbursement_part) in capex_parts(scenario, site, anchor) {
+                if let Ok(t) = usize::try_from(t)
+                    && t < horizon
+                {
+                    capex[t] += capex_part;
+                    reimbursement[t] += reimbursement_part;
+                    if let Some(own) = own_capex.as_mut() {
+                        own[t] += capex_part;
+                    }
+                }
             }
+            site_capex.push(own_capex);
             for mw in mw_online.iter_mut().skip(online.max(0) as usize) {
                 *mw += site.mw;
+            }
+            if !site.revenue_per_mw_month.is_zero() {
+                sites.push(SitePlan {
+                    revenue: market.site_revenue(site, online)?,
+                    pledged_to: site.pledged_to.as_deref().and_then(facility_index),
+                });
             }
         }
 
@@ -307,6 +348,19 @@ impl Plan {
                     }
                 };
                 let draw_from = facility.draws.from.index();
+                let funded = facility.funds.as_ref().map(|funds| {
+                    let mut base = vec![Decimal::ZERO; horizon];
+                    for (site, own) in scenario.sites.iter().zip(&site_capex) {
+                        if let Some(own) = own
+                            && funds.sites.contains(&site.id)
+                        {
+                            for (sum, part) in base.iter_mut().zip(own) {
+                                *sum += part;
+                            }
+                        }
+                    }
+                    (funds.advance_pct / HUNDRED, base)
+                });
                 FacilityPlan {
                     is_revolver: facility.kind == FacilityKind::Revolver,
                     monthly_rate: held_rate(annual_pct / TWELVE_HUNDRED),
@@ -320,6 +374,7 @@ impl Plan {
                     ),
                     schedule,
                     sweep_share: facility.sweep_pct / HUNDRED,
+                    funded,
                 }
             })
             .collect();
@@ -349,6 +404,9 @@ impl Plan {
         Ok(Self {
             horizon,
             contracts,
+            sites,
+            cost_per_mw_month: (!scenario.opex.cost_per_mw_month.is_zero())
+                .then_some(scenario.opex.cost_per_mw_month),
             capex,
             reimbursement,
             mw_online,
@@ -365,6 +423,89 @@ impl Plan {
             target_cash: scenario.revolver_policy.target_cash,
             covenants,
         })
+    }
+}
+
+/// A site's capex and reimbursement parts as `(month, capex, reimbursement)`, around `anchor`
+/// (its scheduled or effective online month): the profile's parts (spec §6.4), or else
+/// `lead_months` equal parts in the months before it (spec §3.3). Months may lie outside the
+/// horizon; the caller drops them.
+fn capex_parts(
+    scenario: &Scenario,
+    site: &Site,
+    anchor: i32,
+) -> impl Iterator<Item = (i32, Decimal, Decimal)> {
+    let amount = site.mw * site.capex_per_mw;
+    let profile = &scenario.capex.profile;
+    let lead = scenario.capex.lead_months as i32;
+    let even = profile.is_empty().then(|| {
+        let capex_part = held_amount(amount / Decimal::from(lead));
+        let reimbursement_part = held_amount(site.reimbursement / Decimal::from(lead));
+        (anchor - lead..anchor).map(move |t| (t, capex_part, reimbursement_part))
+    });
+    let profiled = profile.iter().map(move |part| {
+        let share = part.pct / HUNDRED;
+        (
+            anchor + part.offset,
+            held_amount(amount * share),
+            held_amount(site.reimbursement * share),
+        )
+    });
+    even.into_iter().flatten().chain(profiled)
+}
+
+/// GPU rental prices by model year (spec §6.2): `price_index_pct/100 × (1 − decline/100)^year`.
+struct PriceFactors {
+    horizon: usize,
+    by_year: Vec<Decimal>,
+}
+
+impl PriceFactors {
+    fn new(scenario: &Scenario, horizon: usize) -> Result<Self, ModelError> {
+        let market = &scenario.market;
+        let index = market.price_index_pct / HUNDRED;
+        let kept = Decimal::ONE - market.price_decline_pct_per_year / HUNDRED;
+        let mut by_year = Vec::with_capacity(horizon.div_ceil(12));
+        let mut compounded = Decimal::ONE;
+        for year in 0..horizon.div_ceil(12) {
+            if year > 0 {
+                compounded = held_rate(
+                    compounded
+                        .checked_mul(kept)
+                        .ok_or_else(|| overflow(year as i32 * 12, "GPU price decline"))?,
+                );
+            }
+            by_year.push(held_rate(index * compounded));
+        }
+        Ok(Self { horizon, by_year })
+    }
+
+    /// `r_j(t)` for every month: `mw × p × fill(t) × price(t)` from the effective online month.
+    fn site_revenue(&self, site: &Site, online: i32) -> Result<Vec<Decimal>, ModelError> {
+        let full_at_list_price = site.mw * site.revenue_per_mw_month;
+        let fill = Decimal::from(site.fill_months.max(1));
+        let mut revenue = vec![Decimal::ZERO; self.horizon];
+        let mut full_this_year = Decimal::ZERO;
+        for (t, month_revenue) in revenue.iter_mut().enumerate() {
+            let ti = t as i32;
+            if t % 12 == 0 {
+                full_this_year = held_amount(
+                    full_at_list_price
+                        .checked_mul(self.by_year[t / 12])
+                        .ok_or_else(|| overflow(ti, "capacity revenue"))?,
+                );
+            }
+            if ti < online {
+                continue;
+            }
+            let months_online = Decimal::from(ti - online + 1);
+            *month_revenue = if months_online >= fill {
+                full_this_year
+            } else {
+                held_amount(full_this_year * months_online / fill)
+            };
+        }
+        Ok(revenue)
     }
 }
 
@@ -404,7 +545,7 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
     let covenant_count = plan.covenants.len();
 
     let mut months: Vec<MonthRow> = Vec::with_capacity(horizon);
-    let mut contract_revenue = Vec::with_capacity(horizon * contract_count);
+    let mut stream_revenue = Vec::with_capacity(horizon * (contract_count + plan.sites.len()));
     let mut facility_months = vec![FacilityMonth::default(); horizon * facility_count];
     let mut covenant_tests = Vec::with_capacity(horizon * covenant_count);
 
@@ -441,11 +582,26 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
             if ti == contract.start && contract.start < contract.end {
                 collections += contract.prepayment;
             }
-            contract_revenue.push(r);
+            stream_revenue.push(r);
+        }
+        // 6.2 Capacity revenue: collected in full, no prepayment, no customer cuts.
+        for site in &plan.sites {
+            let r = site.revenue[t];
+            if !r.is_zero() {
+                revenue += r;
+                collections += r;
+                if let Some(facility) = site.pledged_to {
+                    quarter_pledged[facility] += r;
+                }
+            }
+            stream_revenue.push(r);
         }
 
-        // 3.2 Operating costs.
-        let cost_of_revenue = plan.cost_share * revenue;
+        // 3.2 Operating costs, with 6.3's cost of capacity online.
+        let mut cost_of_revenue = plan.cost_share * revenue;
+        if let Some(per_mw) = plan.cost_per_mw_month {
+            cost_of_revenue += per_mw * plan.mw_online[t];
+        }
         let opex = plan.other_opex_share * revenue + plan.fixed_by_year[t / 12];
         let ebitda = revenue - cost_of_revenue - opex;
 
@@ -457,15 +613,25 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
         let mut total_draws = Decimal::ZERO;
         for (f, facility) in plan.facilities.iter().enumerate() {
             draws_now[f] = Decimal::ZERO;
-            if facility.is_revolver
-                || ti < facility.draw_from
-                || ti >= facility.draw_until
-                || ti >= facility.maturity
-            {
+            if facility.is_revolver || ti >= facility.maturity {
                 continue;
             }
             let available = facility.commitment - facility.opening_balance - drawn[f];
-            let draw = facility.draw_part.min(available).max(Decimal::ZERO);
+            let mut draw = Decimal::ZERO;
+            if ti >= facility.draw_from && ti < facility.draw_until {
+                draw = facility.draw_part.min(available).max(Decimal::ZERO);
+            }
+            // 6.5: then the share of this month's capex invoices, under the same cap.
+            if let Some((advance_share, funded_capex)) = &facility.funded
+                && !funded_capex[t].is_zero()
+            {
+                draw += held_amount(*advance_share * funded_capex[t])
+                    .min(available - draw)
+                    .max(Decimal::ZERO);
+            }
+            if draw.is_zero() {
+                continue;
+            }
             draws_now[f] = draw;
             drawn[f] += draw;
             total_draws += draw;
@@ -647,15 +813,29 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
         });
     }
 
-    let kpis = summarise(scenario, &plan, &months, &covenant_tests);
+    let backtest = backtest(&scenario.reported, &months)?;
+    let kpis = summarise(scenario, &plan, &months, &covenant_tests, &backtest);
     Ok(Outcome {
         months,
-        contract_ids: scenario.contracts.iter().map(|c| c.id.clone()).collect(),
+        revenue_ids: scenario
+            .contracts
+            .iter()
+            .map(|c| &c.id)
+            .chain(
+                scenario
+                    .sites
+                    .iter()
+                    .filter(|s| !s.revenue_per_mw_month.is_zero())
+                    .map(|s| &s.id),
+            )
+            .cloned()
+            .collect(),
         facility_ids: scenario.facilities.iter().map(|f| f.id.clone()).collect(),
         covenant_ids: scenario.covenants.iter().map(|c| c.id.clone()).collect(),
-        contract_revenue,
+        stream_revenue,
         facilities: facility_months,
         covenants: covenant_tests,
+        backtest,
         kpis,
     })
 }
@@ -666,6 +846,7 @@ fn summarise(
     plan: &Plan,
     months: &[MonthRow],
     tests: &[Option<CovenantTest>],
+    backtest: &[BacktestRow],
 ) -> Kpis {
     let covenant_count = plan.covenants.len();
     let runway_month = months
@@ -762,5 +943,6 @@ fn summarise(
         peak_debt_month,
         funding_need,
         ending_cash: months.last().map_or(scenario.opening.cash, |row| row.cash),
+        backtest_error_pct: mean_absolute_error_pct(backtest),
     }
 }

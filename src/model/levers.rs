@@ -25,6 +25,7 @@ pub enum Group {
     OpenAiContract,
     CoreScientific,
     Customers,
+    GpuPrices,
     IpoEquity,
     CostsCapex,
     Contracts,
@@ -34,12 +35,13 @@ pub enum Group {
 }
 
 impl Group {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::InterestRates,
         Self::DrawAmounts,
         Self::OpenAiContract,
         Self::CoreScientific,
         Self::Customers,
+        Self::GpuPrices,
         Self::IpoEquity,
         Self::CostsCapex,
         Self::Contracts,
@@ -55,6 +57,7 @@ impl Group {
             Self::OpenAiContract => "OpenAI contract",
             Self::CoreScientific => "Core Scientific",
             Self::Customers => "Customers",
+            Self::GpuPrices => "GPU prices",
             Self::IpoEquity => "IPO & equity",
             Self::CostsCapex => "Costs & capex",
             Self::Contracts => "Other contracts",
@@ -73,6 +76,7 @@ impl Group {
                 | Self::OpenAiContract
                 | Self::CoreScientific
                 | Self::Customers
+                | Self::GpuPrices
                 | Self::IpoEquity
                 | Self::CostsCapex
         )
@@ -284,6 +288,12 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
     visit(section("opex", "other_opex_pct", "Other opex", G::CostsCapex, "% of revenue", PCT_0_100, Slot::Decimal(&mut opex.other_opex_pct)));
     visit(section("opex", "fixed_monthly", "Fixed costs", G::CostsCapex, "$M/month", number(dec!(0), dec!(1000), dec!(1)), Slot::Decimal(&mut opex.fixed_monthly)));
     visit(section("opex", "fixed_growth_pct", "Fixed-cost growth", G::CostsCapex, "% a year", number(dec!(-50), dec!(100), dec!(1)), Slot::Decimal(&mut opex.fixed_growth_pct)));
+    visit(section("opex", "cost_per_mw_month", "Cost per MW online", G::CostsCapex, "$M/MW/month", number(dec!(0), dec!(2), dec!(0.005)), Slot::Decimal(&mut opex.cost_per_mw_month)));
+
+    let market = &mut scenario.market;
+    visit(section("market", "price_index_pct", "GPU price level", G::GpuPrices, "% of preset", number(dec!(0), dec!(300), dec!(1)), Slot::Decimal(&mut market.price_index_pct)));
+    // Below 100 % a year: (1 − decline) stays positive, so prices never turn negative.
+    visit(section("market", "price_decline_pct_per_year", "GPU price decline", G::GpuPrices, "% a year", number(dec!(-50), dec!(90), dec!(1)), Slot::Decimal(&mut market.price_decline_pct_per_year)));
 
     for site in &mut scenario.sites {
         let item = site.id.as_str();
@@ -294,6 +304,8 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
         visit(field("capex_per_mw", "capex per MW", "$M/MW", number(dec!(0), dec!(100), dec!(0.5)), Slot::Decimal(&mut site.capex_per_mw)));
         visit(field("reimbursement", "partner reimbursement", "$M", number(dec!(0), dec!(10000), dec!(10)), Slot::Decimal(&mut site.reimbursement)));
         visit(field("partner", "built by", "", choice(PARTNER_CHOICES), Slot::Partner(&mut site.partner)));
+        visit(Field { group: G::GpuPrices, ..field("revenue_per_mw_month", "revenue per MW", "$M/MW/month", number(dec!(0), dec!(3), dec!(0.01)), Slot::Decimal(&mut site.revenue_per_mw_month)) });
+        visit(field("fill_months", "months to fill", "months", whole(1, 36), Slot::Count(&mut site.fill_months)));
     }
 
     let capex = &mut scenario.capex;
@@ -337,6 +349,9 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
         }
         if !revolver {
             visit(field("sweep_pct", "sweep of other draws", G::DebtTerms, "%", PCT_0_100, Slot::Decimal(&mut facility.sweep_pct)));
+        }
+        if let Some(funds) = &mut facility.funds {
+            visit(field("funds.advance_pct", "share of capex funded", G::DrawAmounts, "%", PCT_0_100, Slot::Decimal(&mut funds.advance_pct)));
         }
     }
 

@@ -1,6 +1,7 @@
 //! The pure model: scenario in, monthly ledger and KPIs out. No egui, no I/O, no clock.
 
 pub mod analysis;
+pub mod backtest;
 pub mod engine;
 pub mod levers;
 pub mod money;

@@ -36,6 +36,36 @@ pub mod dec {
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
         deserializer.deserialize_any(DecimalVisitor)
     }
+
+    /// `serde(with = "dec::option")` for an optional exact decimal (`cash: "1300"` or absent).
+    pub mod option {
+        use super::*;
+        use serde::Deserialize;
+
+        struct Exact(Decimal);
+
+        impl<'de> Deserialize<'de> for Exact {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_any(DecimalVisitor).map(Exact)
+            }
+        }
+
+        pub fn serialize<S: Serializer>(
+            value: &Option<Decimal>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(value) => serializer.serialize_some(&value.normalize().to_string()),
+                None => serializer.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<Decimal>, D::Error> {
+            Ok(Option::<Exact>::deserialize(deserializer)?.map(|exact| exact.0))
+        }
+    }
 }
 
 struct DecimalVisitor;

@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::backtest::BacktestRow;
 use super::month::Month;
 
 /// One month of the ledger; money in $M, flows during the month, balances at its end.
@@ -84,21 +85,27 @@ pub struct Kpis {
     /// The largest shortfall of liquidity below the minimum-liquidity threshold (0 if none).
     pub funding_need: Decimal,
     pub ending_cash: Decimal,
+    /// Mean absolute error of the model against the reported figures, % (spec §6.6); `None`
+    /// when the scenario reports nothing.
+    pub backtest_error_pct: Option<Decimal>,
 }
 
 /// The result of one run: rows, per-item columns (row-major) and KPIs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
     pub months: Vec<MonthRow>,
-    pub contract_ids: Vec<String>,
+    /// The revenue streams: every contract, then every site that earns capacity revenue.
+    pub revenue_ids: Vec<String>,
     pub facility_ids: Vec<String>,
     pub covenant_ids: Vec<String>,
-    /// `contract_revenue[t * contracts + c]`.
-    pub contract_revenue: Vec<Decimal>,
+    /// `stream_revenue[t * revenue_ids.len() + i]`.
+    pub stream_revenue: Vec<Decimal>,
     /// `facilities[t * facility_count + f]`.
     pub facilities: Vec<FacilityMonth>,
     /// `covenants[t * covenant_count + k]`; `None` where not tested.
     pub covenants: Vec<Option<CovenantTest>>,
+    /// Each reported figure beside the model's (spec §6.6).
+    pub backtest: Vec<BacktestRow>,
     pub kpis: Kpis,
 }
 
@@ -137,8 +144,9 @@ const FACILITY_FIELDS: [&str; 4] = ["balance", "interest", "principal", "draw"];
 const COVENANT_FIELDS: [&str; 4] = ["value", "threshold", "headroom_pct", "breach"];
 
 impl Outcome {
-    pub fn contract_revenue(&self, t: usize, contract: usize) -> Decimal {
-        self.contract_revenue[t * self.contract_ids.len() + contract]
+    /// Revenue of stream `i` (a contract or an earning site) in month `t`.
+    pub fn stream_revenue(&self, t: usize, i: usize) -> Decimal {
+        self.stream_revenue[t * self.revenue_ids.len() + i]
     }
 
     pub fn facility(&self, t: usize, facility: usize) -> FacilityMonth {
@@ -152,7 +160,7 @@ impl Outcome {
     /// Every column name of the ledger, in order (spec §4).
     pub fn column_names(&self) -> Vec<String> {
         let mut names: Vec<String> = BASE_COLUMNS.iter().map(|name| (*name).to_owned()).collect();
-        names.extend(self.contract_ids.iter().map(|id| format!("revenue.{id}")));
+        names.extend(self.revenue_ids.iter().map(|id| format!("revenue.{id}")));
         for id in &self.facility_ids {
             names.extend(FACILITY_FIELDS.iter().map(|field| format!("{id}.{field}")));
         }
@@ -188,8 +196,7 @@ impl Outcome {
             ]
             .map(Cell::Money),
         );
-        cells
-            .extend((0..self.contract_ids.len()).map(|c| Cell::Money(self.contract_revenue(t, c))));
+        cells.extend((0..self.revenue_ids.len()).map(|i| Cell::Money(self.stream_revenue(t, i))));
         for f in 0..self.facility_ids.len() {
             let month = self.facility(t, f);
             cells.extend(

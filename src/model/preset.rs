@@ -24,6 +24,10 @@ pub enum PresetError {
         "format_version {found} was written by a newer coreweave-whatif (this one reads up to {supported}); update the app to open it"
     )]
     NewerFormat { found: u32, supported: u32 },
+    #[error(
+        "format_version {found} cannot hold capacity revenue, capex profiles, funded draws, `market` or `reported`; write `format_version: {needed}`"
+    )]
+    OlderFormat { found: u32, needed: u32 },
     #[error("{0}")]
     Invalid(#[from] ValidationError),
 }
@@ -101,6 +105,16 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, PresetError> {
     deserializer
         .end()
         .map_err(|err| syntax_error(&deserializer.span_error(err), String::new()))?;
+    // A file declares the format it needs, so an older build says "update" instead of failing
+    // on an unknown field. (In memory a v1 scenario may take v2 values from a lever; the
+    // writer then declares v2, see `to_ron`.)
+    let needed = scenario.required_format_version();
+    if scenario.meta.format_version < needed {
+        return Err(PresetError::OlderFormat {
+            found: scenario.meta.format_version,
+            needed,
+        });
+    }
     Ok(scenario)
 }
 
@@ -117,8 +131,15 @@ static PRETTY: LazyLock<ron::ser::PrettyConfig> = LazyLock::new(|| {
 });
 
 /// The preset text of a scenario; reading it back gives an equal scenario.
+/// It declares the lowest format version that holds it (never lower than it was read with).
 pub fn to_ron(scenario: &Scenario) -> Result<String, ron::Error> {
-    options().to_string_pretty(scenario, PRETTY.clone())
+    let needed = scenario.required_format_version();
+    if scenario.meta.format_version >= needed {
+        return options().to_string_pretty(scenario, PRETTY.clone());
+    }
+    let mut declared = scenario.clone();
+    declared.meta.format_version = needed;
+    options().to_string_pretty(&declared, PRETTY.clone())
 }
 
 /// The embedded default scenario.

@@ -9,8 +9,25 @@ use serde::{Deserialize, Serialize};
 use super::money::dec;
 use super::month::Month;
 
-/// The preset format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest preset format this build reads. A file is written with the lowest version that
+/// holds it ([`Scenario::required_format_version`]), so a v1 scenario still saves as v1.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The first format with capacity revenue, capex profiles, funded draws, the market section
+/// and reported figures (spec §6).
+pub const FORMAT_V2: u32 = 2;
+
+fn is_zero(value: &Decimal) -> bool {
+    value.is_zero()
+}
+
+fn is_one(value: &u32) -> bool {
+    *value == 1
+}
+
+fn one() -> u32 {
+    1
+}
 
 /// Everything one what-if run needs. Field names are the preset's and spec §2's.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,9 +56,30 @@ pub struct Scenario {
     pub equity: Vec<EquityRaise>,
     #[serde(default)]
     pub covenants: Vec<Covenant>,
+    /// GPU rental prices for capacity revenue (spec §6.2); the default changes nothing.
+    #[serde(default, skip_serializing_if = "Market::is_neutral")]
+    pub market: Market,
+    /// Figures the company reported, set beside the model's by the backtest (spec §6.6).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reported: Vec<Reported>,
     /// The Monte Carlo set-up: seed, runs and a distribution per lever path (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub montecarlo: Option<super::analysis::MonteCarloSpec>,
+}
+
+impl Scenario {
+    /// The lowest format version that holds this scenario: 2 once any spec §6 field is used.
+    pub fn required_format_version(&self) -> u32 {
+        let uses_v2 = !self.market.is_neutral()
+            || !self.reported.is_empty()
+            || !self.capex.profile.is_empty()
+            || !self.opex.cost_per_mw_month.is_zero()
+            || self.facilities.iter().any(|f| f.funds.is_some())
+            || self.sites.iter().any(|s| {
+                !s.revenue_per_mw_month.is_zero() || s.fill_months != 1 || s.pledged_to.is_some()
+            });
+        if uses_v2 { FORMAT_V2 } else { 1 }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -140,6 +178,10 @@ pub struct Opex {
     pub fixed_monthly: Decimal,
     #[serde(with = "dec", default)]
     pub fixed_growth_pct: Decimal,
+    /// Power, rent and site staff per MW online, $M a month (spec §6.3), paid whether or not
+    /// the capacity earns yet.
+    #[serde(with = "dec", default, skip_serializing_if = "is_zero")]
+    pub cost_per_mw_month: Decimal,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -164,6 +206,16 @@ pub struct Site {
     /// $M we pay the partner for its build-out, over the same months as the capex.
     #[serde(with = "dec", default)]
     pub reimbursement: Decimal,
+    /// Capacity revenue from customers not named in `contracts`, $M per MW a month at full
+    /// fill (spec §6.2). Zero where a named contract already pays for the site.
+    #[serde(with = "dec", default, skip_serializing_if = "is_zero")]
+    pub revenue_per_mw_month: Decimal,
+    /// Months from online to fully sold (1 = full from the first month).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub fill_months: u32,
+    /// The facility whose coverage test this site's gross profit counts toward.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pledged_to: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -172,6 +224,10 @@ pub struct CapexPolicy {
     pub lead_months: u32,
     #[serde(default)]
     pub follows_delay: bool,
+    /// When capex is paid around the online month (spec §6.4); empty means `lead_months`
+    /// equal parts before it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profile: Vec<CapexPayment>,
 }
 
 impl Default for CapexPolicy {
@@ -179,8 +235,20 @@ impl Default for CapexPolicy {
         Self {
             lead_months: 6,
             follows_delay: false,
+            profile: Vec::new(),
         }
     }
+}
+
+/// One part of the capex payment profile: `pct` % of a site's capex (and reimbursement) is
+/// paid `offset` months from its online month (negative = before delivery, positive = vendor
+/// terms after it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapexPayment {
+    pub offset: i32,
+    #[serde(with = "dec")]
+    pub pct: Decimal,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,6 +322,19 @@ pub struct Facility {
     pub maturity: Month,
     #[serde(with = "dec", default)]
     pub sweep_pct: Decimal,
+    /// Draws that pay a share of the named sites' capex as it is paid (spec §6.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funds: Option<Funds>,
+}
+
+/// A delayed-draw loan or vendor financing that advances `advance_pct` % of each capex
+/// invoice of `sites`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Funds {
+    pub sites: Vec<String>,
+    #[serde(with = "dec")]
+    pub advance_pct: Decimal,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
@@ -302,4 +383,59 @@ pub struct Covenant {
     pub id: String,
     pub name: String,
     pub terms: CovenantTerms,
+}
+
+/// GPU rental prices, applied to capacity revenue only: named contracts are fixed-price.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Market {
+    /// Price level against the preset's `revenue_per_mw_month`, % (100 = as written).
+    #[serde(with = "dec", default = "hundred")]
+    pub price_index_pct: Decimal,
+    /// Yearly fall in rental prices, %, compounding each model year from 2026.
+    #[serde(with = "dec", default)]
+    pub price_decline_pct_per_year: Decimal,
+}
+
+fn hundred() -> Decimal {
+    Decimal::ONE_HUNDRED
+}
+
+impl Default for Market {
+    fn default() -> Self {
+        Self {
+            price_index_pct: Decimal::ONE_HUNDRED,
+            price_decline_pct_per_year: Decimal::ZERO,
+        }
+    }
+}
+
+impl Market {
+    /// Whether prices are as the sites state them (the v1 behaviour).
+    pub fn is_neutral(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Figures the company reported for a month (spec §6.6); the ledger ignores them, the
+/// backtest sets the model's beside them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reported {
+    pub month: Month,
+    /// Revenue of the quarter ending in `month`, $M.
+    #[serde(with = "dec::option", default, skip_serializing_if = "Option::is_none")]
+    pub revenue_quarter: Option<Decimal>,
+    /// Cash at the end of `month`, $M.
+    #[serde(with = "dec::option", default, skip_serializing_if = "Option::is_none")]
+    pub cash: Option<Decimal>,
+    /// Debt principal at the end of `month`, $M.
+    #[serde(with = "dec::option", default, skip_serializing_if = "Option::is_none")]
+    pub debt: Option<Decimal>,
+    /// Active power at the end of `month`, MW.
+    #[serde(with = "dec::option", default, skip_serializing_if = "Option::is_none")]
+    pub mw_online: Option<Decimal>,
+    /// Where the figures come from (a filing, a results release).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
 }

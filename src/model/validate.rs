@@ -64,7 +64,7 @@ fn is_slug(id: &str) -> bool {
 }
 
 /// Section names a list item's id may not take, or its paths would shadow theirs.
-const SECTION_NAMES: [&str; 8] = [
+const SECTION_NAMES: [&str; 10] = [
     "meta",
     "opening",
     "rates",
@@ -72,19 +72,24 @@ const SECTION_NAMES: [&str; 8] = [
     "opex",
     "capex",
     "revolver_policy",
+    "market",
+    "reported",
     "montecarlo",
 ];
+
+/// A capex profile's offsets, in months from the online month (spec §6.4).
+const PROFILE_OFFSETS: std::ops::RangeInclusive<i32> = -36..=12;
 
 /// Checks `scenario` and returns it as runnable, or every problem found.
 pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError> {
     let mut issues = Vec::new();
     let mut issue = |path: String, message: String| issues.push(Issue { path, message });
 
-    if scenario.meta.format_version != FORMAT_VERSION {
+    if scenario.meta.format_version == 0 || scenario.meta.format_version > FORMAT_VERSION {
         issue(
             "meta.format_version".into(),
             format!(
-                "this build reads format {FORMAT_VERSION}, the scenario says {}",
+                "this build reads formats 1 to {FORMAT_VERSION}, the scenario says {}",
                 scenario.meta.format_version
             ),
         );
@@ -165,6 +170,16 @@ pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError
             );
         }
     }
+    for site in &scenario.sites {
+        if let Some(facility) = &site.pledged_to
+            && !facility_ids.contains(facility.as_str())
+        {
+            issue(
+                format!("{}.pledged_to", site.id),
+                format!("no facility has the id `{facility}`"),
+            );
+        }
+    }
     for cut in &scenario.customer_cuts {
         if !customers.contains(cut.customer.as_str()) {
             issue(
@@ -205,6 +220,31 @@ pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError
                 );
             }
         }
+        if let Some(funds) = &facility.funds {
+            if facility.kind == FacilityKind::Revolver {
+                issue(
+                    format!("{id}.funds"),
+                    "a revolver cannot fund capex; it draws by `revolver_policy`".into(),
+                );
+            }
+            if funds.sites.is_empty() {
+                issue(format!("{id}.funds.sites"), "names no site".into());
+            }
+            let mut named = HashSet::new();
+            for site in &funds.sites {
+                if !scenario.sites.iter().any(|s| &s.id == site) {
+                    issue(
+                        format!("{id}.funds.sites"),
+                        format!("no site has the id `{site}`"),
+                    );
+                } else if !named.insert(site) {
+                    issue(
+                        format!("{id}.funds.sites"),
+                        format!("`{site}` is named twice"),
+                    );
+                }
+            }
+        }
         if facility.opening_balance > Decimal::ZERO && facility.maturity.index() < 0 {
             issue(
                 format!("{id}.maturity"),
@@ -226,6 +266,87 @@ pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError
             issue(
                 format!("{id}.{field}"),
                 format!("no facility has the id `{facility}`"),
+            );
+        }
+    }
+
+    let profile = &scenario.capex.profile;
+    if !profile.is_empty() {
+        let mut offsets = HashSet::new();
+        for (index, part) in profile.iter().enumerate() {
+            let path = format!("capex.profile[{index}]");
+            if !PROFILE_OFFSETS.contains(&part.offset) {
+                issue(
+                    format!("{path}.offset"),
+                    format!(
+                        "{} months is outside {}..={} of the online month",
+                        part.offset,
+                        PROFILE_OFFSETS.start(),
+                        PROFILE_OFFSETS.end()
+                    ),
+                );
+            } else if !offsets.insert(part.offset) {
+                issue(
+                    format!("{path}.offset"),
+                    format!("offset {} appears twice; merge the parts", part.offset),
+                );
+            }
+            if part.pct <= Decimal::ZERO {
+                issue(format!("{path}.pct"), "every part must be above 0 %".into());
+            }
+        }
+        let total: Decimal = profile.iter().map(|part| part.pct).sum();
+        if total != Decimal::ONE_HUNDRED {
+            issue(
+                "capex.profile".into(),
+                format!(
+                    "the parts add up to {} %; they must add up to exactly 100 %",
+                    total.normalize()
+                ),
+            );
+        }
+    }
+
+    let horizon = scenario.horizon_months as i32;
+    for (index, entry) in scenario.reported.iter().enumerate() {
+        let path = format!("reported[{index}]");
+        let t = entry.month.index();
+        if t < 0 || t >= horizon {
+            issue(
+                format!("{path}.month"),
+                format!(
+                    "{} is outside the horizon (2025-01 to {})",
+                    entry.month,
+                    super::month::Month::from_index(horizon - 1)
+                ),
+            );
+        }
+        let figures = super::backtest::Figure::ALL
+            .iter()
+            .filter_map(|figure| figure.reported_in(entry).map(|value| (figure, value)))
+            .collect::<Vec<_>>();
+        if figures.is_empty() {
+            issue(
+                path.clone(),
+                "reports no figure; give at least one of revenue_quarter, cash, debt, mw_online"
+                    .into(),
+            );
+        }
+        for (figure, value) in figures {
+            if value <= Decimal::ZERO {
+                issue(
+                    format!("{path}.{}", figure.field()),
+                    "a reported figure must be above 0".into(),
+                );
+            }
+        }
+        if entry.revenue_quarter.is_some() && (t % 3 != 2 || t < 2) {
+            issue(
+                format!("{path}.revenue_quarter"),
+                format!(
+                    "{} is not a quarter end (March, June, September or December, from 2025-03)",
+                    entry.month
+                ),
             );
         }
     }

@@ -161,10 +161,10 @@ impl ChartData {
             }
         }
 
-        for (c, id) in outcome.contract_ids.iter().enumerate() {
+        for (c, id) in outcome.revenue_ids.iter().enumerate() {
             let mut series = Series::new(id.clone());
             for t in 0..outcome.months.len() {
-                series.push(t, plot_f64(outcome.contract_revenue(t, c)));
+                series.push(t, plot_f64(outcome.stream_revenue(t, c)));
             }
             data.revenue.push(series);
         }
@@ -497,6 +497,6 @@ mod tests {
             .filter(|covenant| !matches!(covenant.terms, CovenantTerms::MinLiquidity { .. }))
             .count();
         assert_eq!(data.headroom.len(), ratio_covenants);
-        assert_eq!(data.revenue.len(), outcome.contract_ids.len());
+        assert_eq!(data.revenue.len(), outcome.revenue_ids.len());
     }
 }

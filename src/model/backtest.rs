@@ -1,0 +1,136 @@
+//! The backtest (spec §6.6): each figure the company reported, beside the model's figure for
+//! the same month, and the error between them. Reported figures never change the ledger.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::engine::ModelError;
+use super::month::Month;
+use super::outcome::MonthRow;
+use super::scenario::Reported;
+
+/// Which reported figure a backtest row compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Figure {
+    /// Revenue of the quarter ending in the month, $M.
+    RevenueQuarter,
+    /// Cash at the month's end, $M.
+    Cash,
+    /// Debt principal at the month's end, $M.
+    Debt,
+    /// Power online at the month's end, MW.
+    MwOnline,
+}
+
+impl Figure {
+    pub const ALL: [Self; 4] = [Self::RevenueQuarter, Self::Cash, Self::Debt, Self::MwOnline];
+
+    /// The field's name in a preset's `reported[]`.
+    pub const fn field(self) -> &'static str {
+        match self {
+            Self::RevenueQuarter => "revenue_quarter",
+            Self::Cash => "cash",
+            Self::Debt => "debt",
+            Self::MwOnline => "mw_online",
+        }
+    }
+
+    /// What a person calls it.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::RevenueQuarter => "Quarterly revenue",
+            Self::Cash => "Cash",
+            Self::Debt => "Debt",
+            Self::MwOnline => "Power online",
+        }
+    }
+
+    /// `$M` or `MW`.
+    pub const fn unit(self) -> &'static str {
+        match self {
+            Self::MwOnline => "MW",
+            _ => "$M",
+        }
+    }
+
+    /// The value an entry reports for this figure, if it reports one.
+    pub fn reported_in(self, entry: &Reported) -> Option<Decimal> {
+        match self {
+            Self::RevenueQuarter => entry.revenue_quarter,
+            Self::Cash => entry.cash,
+            Self::Debt => entry.debt,
+            Self::MwOnline => entry.mw_online,
+        }
+    }
+
+    /// The model's figure at month index `t` of the ledger, or `None` when the ledger does not
+    /// reach it (a quarter needs its three months).
+    pub fn model_at(self, months: &[MonthRow], t: usize) -> Option<Decimal> {
+        let row = months.get(t)?;
+        Some(match self {
+            Self::RevenueQuarter => {
+                let first = t.checked_sub(2)?;
+                months[first..=t].iter().map(|row| row.revenue).sum()
+            }
+            Self::Cash => row.cash,
+            Self::Debt => row.debt,
+            Self::MwOnline => row.mw_online,
+        })
+    }
+}
+
+/// One reported figure beside the model's.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BacktestRow {
+    pub month: Month,
+    pub figure: Figure,
+    pub reported: Decimal,
+    pub model: Decimal,
+    /// `(model − reported) / reported × 100`.
+    pub error_pct: Decimal,
+    /// The entry's source note.
+    pub source: String,
+}
+
+/// Every reported figure of `reported`, in preset order and field order, beside the ledger's.
+/// Validation keeps entries inside the horizon; one the ledger cannot reach is left out.
+pub fn backtest(reported: &[Reported], months: &[MonthRow]) -> Result<Vec<BacktestRow>, ModelError> {
+    let mut rows = Vec::new();
+    for entry in reported {
+        let Ok(t) = usize::try_from(entry.month.index()) else {
+            continue;
+        };
+        for figure in Figure::ALL {
+            let (Some(reported), Some(model)) =
+                (figure.reported_in(entry), figure.model_at(months, t))
+            else {
+                continue;
+            };
+            let error_pct = (model - reported)
+                .checked_div(reported)
+                .and_then(|ratio| ratio.checked_mul(Decimal::ONE_HUNDRED))
+                .ok_or_else(|| ModelError::BacktestOverflow {
+                    what: format!("{} in {}", figure.field(), entry.month),
+                })?;
+            rows.push(BacktestRow {
+                month: entry.month,
+                figure,
+                reported,
+                model,
+                error_pct,
+                source: entry.source.clone(),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// The `backtest_error_pct` KPI: the mean absolute error over every row; `None` with no rows.
+pub fn mean_absolute_error_pct(rows: &[BacktestRow]) -> Option<Decimal> {
+    if rows.is_empty() {
+        return None;
+    }
+    let total: Decimal = rows.iter().map(|row| row.error_pct.abs()).sum();
+    Some(total / Decimal::from(rows.len()))
+}
