@@ -9,9 +9,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
+use crate::model::backtest::Figure;
 use crate::model::levers::apply_assignments;
 use crate::model::money::round_for_display;
-use crate::model::backtest::Figure;
 use crate::model::outcome::Cell;
 use crate::model::{
     Kpis, LeverKind, Outcome, Scenario, ValidScenario, levers, run, to_ron, validate,
@@ -437,11 +437,7 @@ pub fn backtest_text(name: &str, outcome: &Outcome) -> String {
         line([&row[0], &row[1], &row[2], &row[3], &row[4]]);
     }
     if let Some(mean) = outcome.kpis.backtest_error_pct {
-        let _ = writeln!(
-            text,
-            "mean absolute error {:.1} %",
-            mean.round_dp(1)
-        );
+        let _ = writeln!(text, "mean absolute error {:.1} %", mean.round_dp(1));
     }
     text
 }

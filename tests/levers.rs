@@ -171,8 +171,8 @@ proptest! {
     /// the cash identity of spec §4 holds every month and no balance goes negative.
     #[test]
     fn any_in_range_levers_run_and_keep_the_books(
-        positions in prop::collection::vec(any::<u32>(), 120),
-        changed in prop::collection::vec(any::<bool>(), 120),
+        positions in prop::collection::vec(any::<u32>(), 240),
+        changed in prop::collection::vec(any::<bool>(), 240),
         preset in 0usize..coreweave_whatif::model::preset::SHIPPED_PRESETS.len(),
     ) {
         let text = coreweave_whatif::model::preset::SHIPPED_PRESETS[preset].1;
