@@ -110,7 +110,7 @@ fn table_is_aligned_and_rounded() {
     assert!(lines[0].trim_start().starts_with("month"));
     assert!(lines[1].starts_with("2025-01"));
     assert!(
-        lines[1].contains("885.96"),
+        lines[1].contains("654.45"),
         "cash rounded to $0.01M: {}",
         lines[1]
     );
@@ -120,16 +120,16 @@ fn table_is_aligned_and_rounded() {
 fn kpis_text_and_json_agree() {
     let text = stdout(&["kpis", "default"]);
     assert!(
-        text.contains("runway_month     cash goes below zero in 2025-05"),
+        text.contains("runway_month     cash goes below zero in 2025-10"),
         "{text}"
     );
     assert!(
-        text.contains("first_breach     liquidity in 2025-04"),
+        text.contains("first_breach     liquidity in 2025-10"),
         "{text}"
     );
     let json: Value =
         serde_json::from_str(&stdout(&["kpis", "default", "--format", "json"])).expect("json");
-    assert_eq!(json["runway_month"], "2025-05");
+    assert_eq!(json["runway_month"], "2025-10");
     assert_eq!(json["first_breach"]["covenant"], "liquidity");
 }
 
@@ -247,4 +247,102 @@ fn check_reports_each_preset_and_fails_if_any_is_bad() {
         .expect("runs");
     assert!(!output.status.success());
     let _ = std::fs::remove_dir_all(dir);
+}
+
+const ACTUAL_2025: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/presets/actual-2025.ron");
+
+#[test]
+fn backtest_prints_every_reported_figure_beside_the_models() {
+    let text = stdout(&["backtest", ACTUAL_2025]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].contains("the model beside 7 reported figures"),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with("month")
+            && lines[1].contains("reported")
+            && lines[1].ends_with("error")
+    );
+    // The Q2 2025 revenue row: reported $1,212.8M, the model's sum of April to June.
+    let outcome = run(&coreweave_whatif::model::parse_preset(
+        &std::fs::read_to_string(ACTUAL_2025).expect("read"),
+    )
+    .expect("valid"))
+    .expect("runs");
+    let q2: rust_decimal::Decimal = outcome.months[3..6].iter().map(|row| row.revenue).sum();
+    let row = lines
+        .iter()
+        .find(|line| line.starts_with("2025-06  Quarterly revenue"))
+        .unwrap_or_else(|| panic!("no Q2 revenue row in\n{text}"));
+    assert!(row.contains("$1212.80M"), "{row}");
+    assert!(
+        row.contains(&format!("${:.2}M", q2.round_dp(2))),
+        "{row} vs model {q2}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("2025-03  Power online") && line.contains("420 MW"))
+    );
+    let mean = outcome.kpis.backtest_error_pct.expect("reports figures");
+    assert_eq!(
+        lines.last().copied(),
+        Some(format!("mean absolute error {:.1} %", mean.round_dp(1)).as_str())
+    );
+}
+
+#[test]
+fn backtest_json_has_rows_and_the_mean_and_follows_set() {
+    let json: Value = serde_json::from_str(&stdout(&["backtest", ACTUAL_2025, "--format", "json"]))
+        .expect("json");
+    let rows = json["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 7);
+    assert_eq!(rows[0]["month"], "2025-03");
+    assert_eq!(rows[0]["figure"], "revenue_quarter");
+    assert_eq!(rows[0]["reported"], "981.6");
+    let mean: f64 = json["mean_absolute_error_pct"]
+        .as_str()
+        .expect("mean")
+        .parse()
+        .expect("number");
+    let from_rows: f64 = rows
+        .iter()
+        .map(|row| {
+            row["error_pct"]
+                .as_str()
+                .and_then(|e| e.parse::<f64>().ok())
+                .expect("error")
+                .abs()
+        })
+        .sum::<f64>()
+        / rows.len() as f64;
+    assert!(
+        (mean - from_rows).abs() < 0.01,
+        "mean {mean} vs rows {from_rows}"
+    );
+    // A lever moves the model's figures, never the reported ones.
+    let slower: Value = serde_json::from_str(&stdout(&[
+        "backtest",
+        ACTUAL_2025,
+        "--set",
+        "own_q1.revenue_per_mw_month=0",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    assert_eq!(slower["rows"][0]["reported"], "981.6");
+    assert_ne!(slower["rows"][0]["model"], json["rows"][0]["model"]);
+}
+
+#[test]
+fn backtest_of_a_preset_that_reports_nothing_says_so_and_succeeds() {
+    let v1 = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1/s1-base.ron");
+    let (ok, text) = cli(&["backtest", v1]).expect("runs");
+    assert!(ok);
+    assert!(text.contains("no reported figures to compare"), "{text}");
+    let json: Value =
+        serde_json::from_str(&stdout(&["backtest", v1, "--format", "json"])).expect("json");
+    assert_eq!(json["rows"], Value::Array(Vec::new()));
+    assert_eq!(json["mean_absolute_error_pct"], Value::Null);
 }

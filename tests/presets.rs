@@ -203,7 +203,7 @@ fn broken_references_name_the_referring_field() {
 #[test]
 fn a_newer_format_asks_for_an_update() {
     let text = edited(
-        "format_version: 1",
+        "format_version: 2",
         "format_version: 3,\n        future_field: true",
     );
     assert_eq!(

@@ -18,43 +18,49 @@ fn close(got: Decimal, want: Decimal, what: &str) {
 fn january_2025_by_hand() {
     // Revenue: Microsoft F = 15000 / (66/12 + 49) = 275.2294; January is k = 6 of its ramp,
     // w = 7/12 → 160.5505. Nvidia 1300/48 = 27.0833. Others 3000/48 = 62.5. Total 250.1338.
-    // Cost of revenue 26 % = 65.0348; opex 12 % + 15 = 45.0161.
-    // Capex: own_2025, 250 MW × 28 = 7000 over the 6 months before 2025-07 → 1166.6667.
+    // Cost of revenue 8 % = 20.0107 plus 0.12 × 360 MW online = 43.2 → 63.2107;
+    // opex 12 % + 15 = 45.0161.
+    // Capex: own_2025, 250 MW × 28 = 7000, online 2025-07: the profile's 20 % six months
+    // ahead falls in January → 1400 (Denton's falls in April).
     // Interest: DDTL1 2012.5 × (4.30 + 9.62)/1200 = 23.3450; DDTL2 3843.8 × 10.55/1200 = 33.7934;
     // term2024 1000 × 9.6/1200 = 8; OEM 1177.2 × 9.5/1200 = 9.3195 → 74.4579.
     // Draws: DDTL2 3756 / 6 = 626.
-    // Cash: 1361 + 250.1338 − 65.0348 − 45.0161 − 1166.6667 − 74.4579 + 626 = 885.9583.
+    // Cash: 1361 + 250.1338 − 63.2107 − 45.0161 − 1400 − 74.4579 + 626 = 654.4491.
     let outcome = run(&default_scenario()).expect("runs");
     let jan = &outcome.months[0];
     close(jan.revenue, dec!(250.1338), "revenue");
+    close(jan.cost_of_revenue, dec!(63.2107), "cost of revenue");
     close(jan.opex, dec!(45.0161), "opex");
+    close(jan.capex, dec!(1400), "capex");
     close(jan.interest, dec!(74.4579), "interest");
-    close(jan.cash, dec!(885.9583), "cash");
+    close(jan.cash, dec!(654.4491), "cash");
 }
 
 #[test]
-fn committed_money_runs_out_during_2025() {
-    // Debt peaks when DDTL 2.0's six draws are done (2025-06): opening 2012.5 + 3843.8 + 1000 +
-    // 1177.2 = 8033.5; + 6 × 626 drawn; − 2 × 115 DDTL1 amortisation (March, June); − 1000
-    // term loan repaid in April; + the 650 revolver, drawn in full in April.
-    // = 8033.5 + 3756 − 230 − 1000 + 650 = 11209.5.
-    // Cash: 2025-04 ends at the 250 revolver target less what the exhausted revolver could not
-    // cover; May adds another ~2380 of capex against ~200 of EBITDA → first month below zero.
+fn committed_money_runs_out_when_denton_is_delivered() {
+    // DDTL 2.0 draws its 3756 in six parts by June; DDTL1 pays 115 in March, June and
+    // September; the term loan is repaid in April. September's debt: 1667.5 + 7599.8 + 1177.2
+    // = 10444.5. In October DDTL 2.0's level repayments start (7599.8 / 15 quarters =
+    // 506.6533) and the 650 revolver is drawn in full: 10444.5 − 506.6533 + 650 = 10587.8467,
+    // the peak. October also pays 30 % of own_2025's 7000 (vendor terms, three months after
+    // July) and 50 % of Denton's 260 × 28 = 7280 on delivery: 5740 of capex against ~550 of
+    // cash → the first month below zero.
     let outcome = run(&default_scenario()).expect("runs");
     let kpis = &outcome.kpis;
-    assert_eq!(kpis.peak_debt, dec!(11209.5));
-    assert_eq!(kpis.peak_debt_month, Month::ym(2025, 6));
-    assert_eq!(kpis.runway_month, Some(Month::ym(2025, 5)));
+    let october = &outcome.months[9];
+    assert_eq!(october.capex, dec!(5740));
     assert_eq!(
-        outcome.months[3].revolver_draw,
+        october.revolver_draw,
         dec!(650),
-        "the revolver is drawn in full in April"
+        "the revolver is drawn in full in October"
     );
-    // The minimum-liquidity covenant fails first, in April (liquidity < 1 % of DDTL2's ~7,600).
+    assert_eq!(kpis.peak_debt, dec!(10587.8466666667));
+    assert_eq!(kpis.peak_debt_month, Month::ym(2025, 10));
+    assert_eq!(kpis.runway_month, Some(Month::ym(2025, 10)));
     let first = kpis.first_breach.as_ref().expect("a breach");
     assert_eq!(
         (first.month, first.covenant.as_str()),
-        (Month::ym(2025, 4), "liquidity")
+        (Month::ym(2025, 10), "liquidity")
     );
     // Funding need is well over $10B; at the worst month DDTL 2.0 is below 2,500, so the
     // threshold is the $25M floor and the need is exactly 25 − minimum cash.

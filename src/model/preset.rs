@@ -36,7 +36,7 @@ pub enum PresetError {
 pub const DEFAULT_PRESET: &str = include_str!("../../presets/s1-base.ron");
 
 /// Every shipped preset, as `(file stem, RON text)`, default first.
-pub const SHIPPED_PRESETS: [(&str, &str); 5] = [
+pub const SHIPPED_PRESETS: [(&str, &str); 6] = [
     ("s1-base", DEFAULT_PRESET),
     (
         "ipo-as-priced",
@@ -48,6 +48,10 @@ pub const SHIPPED_PRESETS: [(&str, &str); 5] = [
     ),
     ("bear-case", include_str!("../../presets/bear-case.ron")),
     ("actual-2025", include_str!("../../presets/actual-2025.ron")),
+    (
+        "gpu-price-crash",
+        include_str!("../../presets/gpu-price-crash.ron"),
+    ),
 ];
 
 fn options() -> ron::Options {
