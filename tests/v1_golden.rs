@@ -28,7 +28,11 @@ fn every_v1_ledger_is_unchanged_to_the_digit() {
         let preset = read(&root.join("fixtures/v1").join(format!("{stem}.ron")));
         let golden = read(&root.join("golden").join(format!("{stem}.csv")));
         let valid = parse_preset(&preset).unwrap_or_else(|err| panic!("{stem}: {err}"));
-        assert_eq!(valid.scenario().meta.format_version, 1, "{stem} is a v1 file");
+        assert_eq!(
+            valid.scenario().meta.format_version,
+            1,
+            "{stem} is a v1 file"
+        );
         let ledger = ledger_csv(&run(&valid).expect("runs"));
         if ledger != golden {
             let (line, (now, then)) = ledger
@@ -37,7 +41,10 @@ fn every_v1_ledger_is_unchanged_to_the_digit() {
                 .enumerate()
                 .find(|(_, (now, then))| now != then)
                 .unwrap_or((0, ("(lengths differ)", "")));
-            panic!("{stem}: the v1 ledger moved at line {}\n now: {now}\n was: {then}", line + 1);
+            panic!(
+                "{stem}: the v1 ledger moved at line {}\n now: {now}\n was: {then}",
+                line + 1
+            );
         }
     }
 }
@@ -49,8 +56,19 @@ fn a_v1_scenario_saves_as_v1_with_no_new_fields() {
         let valid = parse_preset(&read(&root.join(format!("{stem}.ron")))).expect("parses");
         let text = to_ron(valid.scenario()).expect("writes");
         assert!(text.contains("format_version: 1"), "{stem} keeps format 1");
-        for v2_field in ["revenue_per_mw_month", "fill_months", "profile", "funds", "market", "reported", "cost_per_mw_month"] {
-            assert!(!text.contains(v2_field), "{stem} wrote the v2 field {v2_field}");
+        for v2_field in [
+            "revenue_per_mw_month",
+            "fill_months",
+            "profile",
+            "funds",
+            "market",
+            "reported",
+            "cost_per_mw_month",
+        ] {
+            assert!(
+                !text.contains(v2_field),
+                "{stem} wrote the v2 field {v2_field}"
+            );
         }
         let again = parse_preset(&text).expect("reads back");
         assert_eq!(again.scenario(), valid.scenario(), "{stem} round-trips");

@@ -95,7 +95,10 @@ pub struct BacktestRow {
 
 /// Every reported figure of `reported`, in preset order and field order, beside the ledger's.
 /// Validation keeps entries inside the horizon; one the ledger cannot reach is left out.
-pub fn backtest(reported: &[Reported], months: &[MonthRow]) -> Result<Vec<BacktestRow>, ModelError> {
+pub fn backtest(
+    reported: &[Reported],
+    months: &[MonthRow],
+) -> Result<Vec<BacktestRow>, ModelError> {
     let mut rows = Vec::new();
     for entry in reported {
         let Ok(t) = usize::try_from(entry.month.index()) else {

@@ -9,8 +9,7 @@ use super::backtest::{BacktestRow, backtest, mean_absolute_error_pct};
 use super::month::Month;
 use super::outcome::{Breach, CovenantKpi, CovenantTest, FacilityMonth, Kpis, MonthRow, Outcome};
 use super::scenario::{
-    Amortization, Capacity, CovenantTerms, DelayPolicy, FacilityKind, Partner, Rate, Scenario,
-    Site,
+    Amortization, Capacity, CovenantTerms, DelayPolicy, FacilityKind, Partner, Rate, Scenario, Site,
 };
 use super::validate::ValidScenario;
 
@@ -27,7 +26,9 @@ pub const DUST: Decimal = dec!(0.000001);
 pub enum ModelError {
     #[error("{what} overflows in {month}: the inputs are too extreme to compute")]
     Overflow { month: Month, what: String },
-    #[error("the backtest of {what} overflows: the model's figure is too far from the reported one")]
+    #[error(
+        "the backtest of {what} overflows: the model's figure is too far from the reported one"
+    )]
     BacktestOverflow { what: String },
 }
 
