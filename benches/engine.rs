@@ -1,17 +1,23 @@
-//! One full evaluation of the default scenario (72 months), and the lever registry the app and
+//! One full evaluation of every shipped preset (72 months), and the lever registry the app and
 //! the analyses read. `cargo bench --bench engine`.
 
 use std::hint::black_box;
 
-use coreweave_whatif::model::{default_scenario, levers, run, set_lever_text};
+use coreweave_whatif::model::preset::SHIPPED_PRESETS;
+use coreweave_whatif::model::{default_scenario, levers, parse_preset, run, set_lever_text};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn engine(c: &mut Criterion) {
-    let s1_base = default_scenario();
-    c.bench_function("run s1-base (72 months)", |b| {
-        b.iter(|| run(black_box(&s1_base)))
-    });
+    for (stem, text) in SHIPPED_PRESETS {
+        let Ok(valid) = parse_preset(text) else {
+            panic!("the shipped preset {stem} is invalid");
+        };
+        c.bench_function(&format!("run {stem} (72 months)"), |b| {
+            b.iter(|| run(black_box(&valid)))
+        });
+    }
 
+    let s1_base = default_scenario();
     let scenario = s1_base.scenario().clone();
     c.bench_function("levers s1-base", |b| {
         b.iter(|| levers(black_box(&scenario)))

@@ -336,8 +336,8 @@ pub fn kpis_text(kpis: &Kpis) -> String {
     if let Some(error) = kpis.backtest_error_pct {
         let _ = writeln!(
             text,
-            "backtest_error   {} mean absolute error against reported figures",
-            error_pct_text(error)
+            "backtest_error   {:.1} % mean absolute error against reported figures",
+            error.round_dp(1)
         );
     }
     for covenant in &kpis.covenants {
