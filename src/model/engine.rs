@@ -60,6 +60,10 @@ struct ContractPlan {
     ramp_revenue: Vec<Decimal>,
     /// `1 − prepay_pct/100`, or `None` when nothing is prepaid.
     collected_share: Option<Decimal>,
+    /// `F × (1 − prepay_pct/100)` and the same for each ramp month: what is collected in a month
+    /// no cut touches, computed once (the products are exact, so they equal the loop's).
+    full_collected: Decimal,
+    ramp_collected: Vec<Decimal>,
     /// `prepay_pct/100 × V`, received in month `start`.
     prepayment: Decimal,
     /// `(from, 1 − cut_pct/100)` of every cut on this contract's customer.
@@ -104,6 +108,9 @@ struct FacilityPlan {
     sweep_share: Decimal,
     /// `advance_pct/100` and, per month, the capex of the sites it funds (spec §6.5).
     funded: Option<(Decimal, Vec<Decimal>)>,
+    /// Whether a coverage covenant tests it: only then are its pledged revenue and debt
+    /// service summed each quarter.
+    coverage_tested: bool,
 }
 
 enum CovenantPlan {
@@ -182,42 +189,60 @@ impl ContractPlan {
         };
         let weight_sum = ramp_sum + Decimal::from(contract.term_months - ramped);
         let exact_rate = contract.total_value / weight_sum;
-        let ramp_revenue = (1..=ramped)
+        let ramp_revenue: Vec<Decimal> = (1..=ramped)
             .map(|k| held_amount(exact_rate * Decimal::from(k) / Decimal::from(ramp)))
             .collect();
         let prepay_share = contract.prepay_pct / HUNDRED;
+        let collected_share = (!prepay_share.is_zero()).then(|| Decimal::ONE - prepay_share);
+        let full_rate = held_amount(exact_rate);
+        let collected = |r: Decimal| collected_share.map_or(r, |share| r * share);
         Self {
             start,
             end,
-            full_rate: held_amount(exact_rate),
+            full_rate,
+            full_collected: collected(full_rate),
+            ramp_collected: ramp_revenue
+                .iter()
+                .map(|r: &Decimal| collected(*r))
+                .collect(),
             ramp_revenue,
-            collected_share: (!prepay_share.is_zero()).then(|| Decimal::ONE - prepay_share),
+            collected_share,
             prepayment: prepay_share * contract.total_value,
+            // A 0 % cut keeps every figure as it is: leaving it out saves a product a month.
             cuts: scenario
                 .customer_cuts
                 .iter()
-                .filter(|cut| cut.customer == contract.customer)
+                .filter(|cut| cut.customer == contract.customer && !cut.cut_pct.is_zero())
                 .map(|cut| (cut.from.index(), Decimal::ONE - cut.cut_pct / HUNDRED))
                 .collect(),
             pledged_to,
         }
     }
 
-    /// `r_c(t)` of spec §3.1, cuts included.
-    fn revenue(&self, t: i32) -> Decimal {
+    /// `r_c(t)` of spec §3.1, cuts included, and what of it is collected in month `t`.
+    fn revenue(&self, t: i32) -> (Decimal, Decimal) {
         if t < self.start || t >= self.end {
-            return Decimal::ZERO;
+            return (Decimal::ZERO, Decimal::ZERO);
         }
-        let mut revenue = match self.ramp_revenue.get((t - self.start) as usize) {
-            Some(ramping) => *ramping,
-            None => self.full_rate,
+        let k = (t - self.start) as usize;
+        let (mut revenue, collected) = match self.ramp_revenue.get(k) {
+            Some(ramping) => (*ramping, self.ramp_collected[k]),
+            None => (self.full_rate, self.full_collected),
         };
+        let mut cut = false;
         for (from, kept) in &self.cuts {
             if t >= *from {
                 revenue *= kept;
+                cut = true;
             }
         }
-        revenue
+        if !cut {
+            return (revenue, collected);
+        }
+        let collected = self
+            .collected_share
+            .map_or(revenue, |share| revenue * share);
+        (revenue, collected)
     }
 }
 
@@ -226,6 +251,13 @@ impl Plan {
         let horizon = scenario.horizon_months as usize;
         let delay = scenario.core_scientific.delay_months as i32;
         let facility_index = |id: &str| scenario.facilities.iter().position(|f| f.id == id);
+        // Pledged revenue only matters to a facility that a coverage covenant tests.
+        let coverage_tested = |id: &str| {
+            scenario.covenants.iter().any(|covenant| {
+                matches!(&covenant.terms, CovenantTerms::Dscr { facility, .. } if facility == id)
+            })
+        };
+        let pledged_index = |id: &str| facility_index(id).filter(|_| coverage_tested(id));
 
         let contracts = scenario
             .contracts
@@ -234,22 +266,21 @@ impl Plan {
                 ContractPlan::new(
                     scenario,
                     contract,
-                    contract.pledged_to.as_deref().and_then(facility_index),
+                    contract.pledged_to.as_deref().and_then(pledged_index),
                 )
             })
             .collect();
 
         let mut capex = vec![Decimal::ZERO; horizon];
         let mut reimbursement = vec![Decimal::ZERO; horizon];
-        let mut mw_online = vec![scenario.opening.mw_online; horizon];
-        // Each site's own capex by month, kept only when a facility funds it (spec §6.5).
-        let funded_sites: Vec<&str> = scenario
+        // MW brought online in each month, summed into the running total below.
+        let mut mw_added = vec![Decimal::ZERO; horizon];
+        // Per facility that funds capex (spec §6.5), the capex of its sites by month.
+        let mut funded_capex: Vec<Option<Vec<Decimal>>> = scenario
             .facilities
             .iter()
-            .filter_map(|f| f.funds.as_ref())
-            .flat_map(|funds| funds.sites.iter().map(String::as_str))
+            .map(|f| f.funds.as_ref().map(|_| vec![Decimal::ZERO; horizon]))
             .collect();
-        let mut site_capex: Vec<Option<Vec<Decimal>>> = Vec::with_capacity(scenario.sites.len());
         let market = PriceFactors::new(scenario, horizon)?;
         let mut sites = Vec::new();
         for site in &scenario.sites {
@@ -264,30 +295,48 @@ impl Plan {
             } else {
                 scheduled
             };
-            let mut own_capex = funded_sites
-                .contains(&site.id.as_str())
-                .then(|| vec![Decimal::ZERO; horizon]);
+            let funders: Vec<usize> = scenario
+                .facilities
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| {
+                    f.funds
+                        .as_ref()
+                        .is_some_and(|funds| funds.sites.contains(&site.id))
+                })
+                .map(|(index, _)| index)
+                .collect();
             for (t, capex_part, reimbursement_part) in capex_parts(scenario, site, anchor) {
                 if let Ok(t) = usize::try_from(t)
                     && t < horizon
                 {
                     capex[t] += capex_part;
                     reimbursement[t] += reimbursement_part;
-                    if let Some(own) = own_capex.as_mut() {
-                        own[t] += capex_part;
+                    for &f in &funders {
+                        if let Some(base) = funded_capex[f].as_mut() {
+                            base[t] += capex_part;
+                        }
                     }
                 }
             }
-            site_capex.push(own_capex);
-            for mw in mw_online.iter_mut().skip(online.max(0) as usize) {
-                *mw += site.mw;
+            if let Some(added) = mw_added.get_mut(online.max(0) as usize) {
+                *added += site.mw;
             }
             if !site.revenue_per_mw_month.is_zero() {
                 sites.push(SitePlan {
                     revenue: market.site_revenue(site, online)?,
-                    pledged_to: site.pledged_to.as_deref().and_then(facility_index),
+                    pledged_to: site.pledged_to.as_deref().and_then(pledged_index),
                 });
             }
+        }
+
+        let mut mw_online = Vec::with_capacity(horizon);
+        let mut online_now = scenario.opening.mw_online;
+        for added in &mw_added {
+            if !added.is_zero() {
+                online_now += added;
+            }
+            mw_online.push(online_now);
         }
 
         let mut equity = vec![Decimal::ZERO; horizon];
@@ -317,7 +366,8 @@ impl Plan {
         let facilities = scenario
             .facilities
             .iter()
-            .map(|facility| {
+            .zip(funded_capex)
+            .map(|(facility, funded_capex)| {
                 let annual_pct = match facility.rate {
                     Rate::Floating { spread_pct } => sofr + spread_pct,
                     Rate::Fixed { coupon_pct } => coupon_pct,
@@ -349,19 +399,11 @@ impl Plan {
                     }
                 };
                 let draw_from = facility.draws.from.index();
-                let funded = facility.funds.as_ref().map(|funds| {
-                    let mut base = vec![Decimal::ZERO; horizon];
-                    for (site, own) in scenario.sites.iter().zip(&site_capex) {
-                        if let Some(own) = own
-                            && funds.sites.contains(&site.id)
-                        {
-                            for (sum, part) in base.iter_mut().zip(own) {
-                                *sum += part;
-                            }
-                        }
-                    }
-                    (funds.advance_pct / HUNDRED, base)
-                });
+                let funded = facility
+                    .funds
+                    .as_ref()
+                    .zip(funded_capex)
+                    .map(|(funds, base)| (funds.advance_pct / HUNDRED, base));
                 FacilityPlan {
                     is_revolver: facility.kind == FacilityKind::Revolver,
                     monthly_rate: held_rate(annual_pct / TWELVE_HUNDRED),
@@ -376,6 +418,7 @@ impl Plan {
                     schedule,
                     sweep_share: facility.sweep_pct / HUNDRED,
                     funded,
+                    coverage_tested: coverage_tested(&facility.id),
                 }
             })
             .collect();
@@ -553,9 +596,13 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
     // Running state, allocated once.
     let mut cash = scenario.opening.cash;
     let mut balances: Vec<Decimal> = plan.facilities.iter().map(|f| f.opening_balance).collect();
+    // Σ balances, kept up to date as they move rather than re-added every month.
+    let mut debt: Decimal = balances.iter().sum();
     let mut drawn = vec![Decimal::ZERO; facility_count];
     let mut level_payment = vec![Decimal::ZERO; facility_count];
     let mut draws_now = vec![Decimal::ZERO; facility_count];
+    // Each facility's interest while its balance stands still (`None` once it moves).
+    let mut last_interest: Vec<Option<Decimal>> = vec![None; facility_count];
     // Per facility, this quarter's pledged revenue and debt service (for DSCR).
     let mut quarter_pledged = vec![Decimal::ZERO; facility_count];
     let mut quarter_service = vec![Decimal::ZERO; facility_count];
@@ -572,10 +619,10 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
         let mut revenue = Decimal::ZERO;
         let mut collections = Decimal::ZERO;
         for contract in &plan.contracts {
-            let r = contract.revenue(ti);
+            let (r, collected) = contract.revenue(ti);
             if !r.is_zero() {
                 revenue += r;
-                collections += contract.collected_share.map_or(r, |share| r * share);
+                collections += collected;
                 if let Some(facility) = contract.pledged_to {
                     quarter_pledged[facility] += r;
                 }
@@ -617,15 +664,21 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
             if facility.is_revolver || ti >= facility.maturity {
                 continue;
             }
+            let scheduled_draw = ti >= facility.draw_from && ti < facility.draw_until;
+            let funded = facility
+                .funded
+                .as_ref()
+                .filter(|(_, funded_capex)| !funded_capex[t].is_zero());
+            if !scheduled_draw && funded.is_none() {
+                continue;
+            }
             let available = facility.commitment - facility.opening_balance - drawn[f];
             let mut draw = Decimal::ZERO;
-            if ti >= facility.draw_from && ti < facility.draw_until {
+            if scheduled_draw {
                 draw = facility.draw_part.min(available).max(Decimal::ZERO);
             }
             // 6.5: then the share of this month's capex invoices, under the same cap.
-            if let Some((advance_share, funded_capex)) = &facility.funded
-                && !funded_capex[t].is_zero()
-            {
+            if let Some((advance_share, funded_capex)) = funded {
                 draw += held_amount(*advance_share * funded_capex[t])
                     .min(available - draw)
                     .max(Decimal::ZERO);
@@ -645,26 +698,42 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
             if facility.is_revolver || (opening.is_zero() && draw.is_zero()) {
                 continue;
             }
-            let month_interest = opening * facility.monthly_rate;
-            let scheduled = facility
-                .schedule
-                .due(ti, facility.maturity, opening, &mut level_payment[f])
-                .min(opening);
-            let balloon = if ti == facility.maturity {
-                opening - scheduled
-            } else {
-                Decimal::ZERO
+            // A balance that did not move pays last month's interest: no product needed.
+            let month_interest = match last_interest[f] {
+                Some(interest) => interest,
+                None => opening * facility.monthly_rate,
             };
-            let mut sweep = Decimal::ZERO;
-            if !facility.sweep_share.is_zero() && total_draws > draw {
-                sweep = held_amount(facility.sweep_share * (total_draws - draw))
-                    .min(opening - scheduled - balloon);
+            last_interest[f] = Some(month_interest);
+            let mut scheduled =
+                facility
+                    .schedule
+                    .due(ti, facility.maturity, opening, &mut level_payment[f]);
+            // Adding or comparing zeros costs as much as real figures: most months pay nothing.
+            if !scheduled.is_zero() {
+                scheduled = scheduled.min(opening);
             }
-            let paid = scheduled + balloon + sweep;
-            balances[f] = opening - paid + draw;
-            quarter_service[f] += month_interest + scheduled;
+            let mut paid = scheduled;
+            if ti == facility.maturity {
+                // The balloon: whatever the scheduled payment leaves.
+                paid = opening;
+            }
+            if !facility.sweep_share.is_zero() && total_draws > draw {
+                let sweep =
+                    held_amount(facility.sweep_share * (total_draws - draw)).min(opening - paid);
+                paid += sweep;
+            }
+            if !paid.is_zero() || !draw.is_zero() {
+                balances[f] = opening - paid + draw;
+                debt += draw - paid;
+                last_interest[f] = None;
+            }
+            if facility.coverage_tested {
+                quarter_service[f] += month_interest + scheduled;
+            }
             interest += month_interest;
-            principal += paid;
+            if !paid.is_zero() {
+                principal += paid;
+            }
             facility_months[t * facility_count + f] = FacilityMonth {
                 balance: balances[f],
                 interest: month_interest,
@@ -679,6 +748,8 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
             balances[r] * plan.facilities[r].monthly_rate
         });
         interest += revolver_interest;
+        // In the spec's order: past ~$79B a 24-place cash no longer fits Decimal's 96 bits, and
+        // another grouping would round its last digit differently (the proptest saw it).
         let pre = cash + collections
             - cost_of_revenue
             - opex
@@ -709,7 +780,10 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                     revolver_repay = held_amount((pre - plan.target_cash).min(opening));
                 }
             }
-            balances[r] = opening + revolver_draw - revolver_repay;
+            if !revolver_draw.is_zero() || !revolver_repay.is_zero() {
+                balances[r] = opening + revolver_draw - revolver_repay;
+                debt += revolver_draw - revolver_repay;
+            }
             if ti < revolver.maturity {
                 undrawn = (revolver.commitment - balances[r]).max(Decimal::ZERO);
             }
@@ -723,7 +797,6 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
         }
         cash = pre + revolver_draw - revolver_repay;
         let liquidity = cash + undrawn;
-        let debt: Decimal = balances.iter().sum();
 
         // 3.8 Covenants.
         trailing_ebitda += ebitda;
@@ -765,8 +838,12 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                     })
                 }
                 CovenantPlan::MaxLeverage { max } if quarter_end && debt >= DUST => {
-                    let n = Decimal::from((t + 1).min(12));
-                    let annualised = trailing_ebitda * dec!(12) / n;
+                    // Over a full year `Σ × 12/12` is the sum itself: skip the product and quotient.
+                    let annualised = if t >= 11 {
+                        trailing_ebitda
+                    } else {
+                        trailing_ebitda * dec!(12) / Decimal::from(t + 1)
+                    };
                     // EBITDA ≤ 0 (or a ratio beyond Decimal's range) is infinite leverage: breached.
                     let value = if annualised > Decimal::ZERO {
                         debt.checked_div(annualised)
