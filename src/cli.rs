@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
-use crate::model::backtest::Figure;
+use crate::model::backtest::{Figure, error_pct_text};
 use crate::model::levers::apply_assignments;
 use crate::model::money::round_for_display;
 use crate::model::outcome::Cell;
@@ -364,16 +364,6 @@ pub fn figure_text(figure: Figure, value: Decimal) -> String {
     match figure {
         Figure::MwOnline => format!("{} MW", value.round_dp(1).normalize()),
         _ => money(value),
-    }
-}
-
-/// An error or mean error, one decimal, sign kept (`-3.2 %`, `+0.4 %`).
-pub fn error_pct_text(value: Decimal) -> String {
-    let shown = value.round_dp(1);
-    if shown.is_sign_negative() && !shown.is_zero() {
-        format!("{shown:.1} %")
-    } else {
-        format!("+{:.1} %", shown.abs())
     }
 }
 

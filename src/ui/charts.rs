@@ -1,6 +1,10 @@
 //! The charts: cash and liquidity, covenant headroom, and a breakdown of revenue, debt and
 //! capacity. X is the model's month index `t`; every chart's x axis is linked.
 //!
+//! Figures the company reported (the backtest, spec §6.6) are hollow markers on the chart of
+//! their figure: cash on the cash chart, debt beside the total-debt line, quarterly revenue on
+//! the quarterly revenue chart, power online on the power chart.
+//!
 //! [`ChartData`] is built from an outcome once per recompute ("state in, series out");
 //! the `*_ui` functions only read it.
 
@@ -14,10 +18,15 @@ use egui_plot::{
 };
 use rust_decimal::Decimal;
 
-use super::format::{month_at, month_axis_label, plot_f64};
+use super::format::{figure_short_text, month_at, month_axis_label, plot_f64};
 use super::theme;
+use crate::model::backtest::error_pct_text;
+use crate::model::backtest::{BacktestRow, Figure};
 use crate::model::scenario::CovenantTerms;
 use crate::model::{Outcome, Scenario};
+
+/// The legend entry of every chart's reported markers.
+pub const REPORTED_NAME: &str = "Reported";
 
 /// A named line of points.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -46,6 +55,80 @@ pub struct HeadroomSeries {
     pub breaches: Vec<PlotPoint>,
 }
 
+/// One reported figure, placed on its chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportedMarker {
+    /// The month index, and the reported value in the chart's unit ($B, or MW).
+    pub point: PlotPoint,
+    /// The hover text: the figure, the month and the comparison
+    /// `reported $1.21B · model $1.18B · error -2.6 %`, then the entry's source if it has one.
+    pub hover: String,
+}
+
+impl ReportedMarker {
+    fn new(row: &BacktestRow) -> Self {
+        let y = match row.figure {
+            Figure::MwOnline => plot_f64(row.reported),
+            Figure::RevenueQuarter | Figure::Cash | Figure::Debt => billions(row.reported),
+        };
+        let mut hover = format!(
+            "{REPORTED_NAME} {}\n{}: reported {} · model {} · error {}",
+            row.figure.label().to_lowercase(),
+            row.month,
+            figure_short_text(row.figure, row.reported),
+            figure_short_text(row.figure, row.model),
+            error_pct_text(row.error_pct),
+        );
+        // Last, as a source note can be long and names every figure of its entry.
+        if !row.source.is_empty() {
+            hover.push('\n');
+            hover.push_str(&row.source);
+        }
+        Self {
+            point: PlotPoint::new(f64::from(row.month.index()), y),
+            hover,
+        }
+    }
+}
+
+/// The reported markers of each chart, in the backtest's order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReportedMarkers {
+    pub revenue_quarter: Vec<ReportedMarker>,
+    pub cash: Vec<ReportedMarker>,
+    pub debt: Vec<ReportedMarker>,
+    pub mw_online: Vec<ReportedMarker>,
+}
+
+impl ReportedMarkers {
+    fn new(rows: &[BacktestRow]) -> Self {
+        let mut markers = Self::default();
+        for row in rows {
+            markers.of_mut(row.figure).push(ReportedMarker::new(row));
+        }
+        markers
+    }
+
+    /// The markers of one figure's chart.
+    pub fn of(&self, figure: Figure) -> &[ReportedMarker] {
+        match figure {
+            Figure::RevenueQuarter => &self.revenue_quarter,
+            Figure::Cash => &self.cash,
+            Figure::Debt => &self.debt,
+            Figure::MwOnline => &self.mw_online,
+        }
+    }
+
+    fn of_mut(&mut self, figure: Figure) -> &mut Vec<ReportedMarker> {
+        match figure {
+            Figure::RevenueQuarter => &mut self.revenue_quarter,
+            Figure::Cash => &mut self.cash,
+            Figure::Debt => &mut self.debt,
+            Figure::MwOnline => &mut self.mw_online,
+        }
+    }
+}
+
 /// Everything the charts draw, derived from one outcome.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChartData {
@@ -63,12 +146,19 @@ pub struct ChartData {
     pub liquidity_breaches: Vec<PlotPoint>,
     /// One headroom line per ratio covenant (DSCR, leverage), %.
     pub headroom: Vec<HeadroomSeries>,
-    /// Revenue by contract, $M a month.
+    /// Revenue by stream (contracts, then earning sites), $M a month.
     pub revenue: Vec<Series>,
+    /// Revenue of each complete quarter, $B, at its last month: what a reported
+    /// `revenue_quarter` is compared with.
+    pub quarterly_revenue: Series,
     /// Closing balance by facility, $B.
     pub debt: Vec<Series>,
+    /// Every facility's closing balance, the revolver included, $B.
+    pub total_debt: Series,
     /// Power online, MW.
     pub capacity: Series,
+    /// The figures the company reported, one list per chart.
+    pub reported: ReportedMarkers,
 }
 
 /// Headroom beyond this is drawn at it: a covenant with 2 000 % headroom is simply "safe",
@@ -85,14 +175,24 @@ impl ChartData {
         let mut data = Self {
             cash: Series::new("Cash"),
             liquidity: Series::new("Liquidity"),
+            quarterly_revenue: Series::new("Model"),
+            total_debt: Series::new("Total debt"),
             capacity: Series::new("Power online"),
+            reported: ReportedMarkers::new(&outcome.backtest),
             ..Self::default()
         };
         let mut run_start: Option<usize> = None;
         for (t, row) in outcome.months.iter().enumerate() {
             data.cash.push(t, billions(row.cash));
             data.liquidity.push(t, billions(row.liquidity));
+            data.total_debt.push(t, billions(row.debt));
             data.capacity.push(t, plot_f64(row.mw_online));
+            // The backtest's own sum, so the line and the reported quarters agree by construction.
+            if row.month.month_of_year() % 3 == 0
+                && let Some(quarter) = Figure::RevenueQuarter.model_at(&outcome.months, t)
+            {
+                data.quarterly_revenue.push(t, billions(quarter));
+            }
             let below = row.cash < Decimal::ZERO;
             match (below, run_start) {
                 (true, None) => run_start = Some(t),
@@ -231,8 +331,22 @@ fn pct_axis(mark: GridMark, _range: &RangeInclusive<f64>) -> String {
     format!("{:.0} %", mark.value)
 }
 
-/// The hover text: series name, month, and the value in the chart's unit.
-fn hover_label(position: &HoverPosition<'_>, unit: fn(f64) -> String) -> Option<String> {
+/// The hover text: a reported marker's comparison with the model, or the series name, month,
+/// and the value in the chart's unit.
+fn hover_label(
+    position: &HoverPosition<'_>,
+    unit: fn(f64) -> String,
+    reported: &[ReportedMarker],
+) -> Option<String> {
+    // The markers are one item, so the hovered point's index is the marker's.
+    if let HoverPosition::NearDataPoint {
+        plot_name, index, ..
+    } = position
+        && *plot_name == REPORTED_NAME
+        && let Some(marker) = reported.get(*index)
+    {
+        return Some(marker.hover.clone());
+    }
     match position {
         HoverPosition::NearDataPoint {
             plot_name,
@@ -267,8 +381,52 @@ fn mw_text(value: f64) -> String {
     format!("{value:.0} MW")
 }
 
-/// A plot with the shared month axis, linked to the other charts.
-fn month_plot<'a>(id: &'a str, height: f32) -> Plot<'a> {
+/// Where a chart's legend goes. The left top, unless the chart shows reported figures: those sit
+/// in the first months, under a left legend, so it goes to whichever right corner hides fewer
+/// of the model's points (counted in the right third, top or bottom 40 %, of the data's extent
+/// with `floor_y`, the value the chart always shows).
+fn legend_corner<'a>(
+    lines: impl IntoIterator<Item = &'a [PlotPoint]>,
+    floor_y: f64,
+    reported: &[ReportedMarker],
+) -> Corner {
+    if reported.is_empty() {
+        return Corner::LeftTop;
+    }
+    let points: Vec<PlotPoint> = lines
+        .into_iter()
+        .flatten()
+        .copied()
+        .chain(reported.iter().map(|marker| marker.point))
+        .filter(|point| point.x.is_finite() && point.y.is_finite())
+        .collect();
+    let (mut min_x, mut max_x) = (f64::INFINITY, f64::NEG_INFINITY);
+    let (mut min_y, mut max_y) = (floor_y, floor_y);
+    for point in &points {
+        min_x = min_x.min(point.x);
+        max_x = max_x.max(point.x);
+        min_y = min_y.min(point.y);
+        max_y = max_y.max(point.y);
+    }
+    let right_from = max_x - (max_x - min_x) / 3.0;
+    let band = (max_y - min_y) * 0.4;
+    let count = |inside: &dyn Fn(f64) -> bool| {
+        points
+            .iter()
+            .filter(|point| point.x >= right_from && inside(point.y))
+            .count()
+    };
+    let top = count(&|y| y >= max_y - band);
+    let bottom = count(&|y| y <= min_y + band);
+    if bottom < top {
+        Corner::RightBottom
+    } else {
+        Corner::RightTop
+    }
+}
+
+/// A plot with the shared month axis, linked to the other charts, its legend in `legend`.
+fn month_plot<'a>(id: &'a str, height: f32, legend: Corner) -> Plot<'a> {
     let group = Id::unique("coreweave-whatif.months");
     Plot::new(id)
         .height(height)
@@ -278,7 +436,7 @@ fn month_plot<'a>(id: &'a str, height: f32) -> Plot<'a> {
         .x_axis_formatter(month_axis)
         .legend(
             Legend::default()
-                .position(Corner::LeftTop)
+                .position(legend)
                 .text_style(egui::TextStyle::Small)
                 .background_alpha(0.85),
         )
@@ -313,12 +471,22 @@ fn ghost_line<'a>(name: String, series: &'a Series) -> Line<'a> {
 /// and the runway month marked; `ghosts` are drawn faded underneath.
 pub fn cash_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], height: f32) {
     let last_t = data.last_t();
-    month_plot("cash_chart", height)
+    let legend = legend_corner(
+        [
+            data.cash.points.as_slice(),
+            data.liquidity.points.as_slice(),
+        ]
+        .into_iter()
+        .chain(data.min_liquidity.iter().map(|line| line.points.as_slice())),
+        0.0,
+        &data.reported.cash,
+    );
+    month_plot("cash_chart", height, legend)
         .y_axis_formatter(billions_axis)
         .include_y(0.0)
         .include_x(-0.5)
         .include_x(last_t + 0.5)
-        .label_formatter(|position| hover_label(position, billions_text))
+        .label_formatter(|position| hover_label(position, billions_text, &data.reported.cash))
         .show(ui, |plot_ui| {
             for (i, (first, last)) in data.below_zero.iter().enumerate() {
                 let name = if i == 0 { "Cash < 0" } else { "" };
@@ -376,6 +544,7 @@ pub fn cash_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], height
                         .color(theme::ALARM),
                 );
             }
+            reported_ui(plot_ui, &data.reported.cash);
         });
 }
 
@@ -383,13 +552,13 @@ pub fn cash_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], height
 /// drawn faded underneath.
 pub fn headroom_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], height: f32) {
     let last_t = data.last_t();
-    month_plot("headroom_chart", height)
+    month_plot("headroom_chart", height, Corner::LeftTop)
         .y_axis_formatter(pct_axis)
         .include_y(0.0)
         .include_y(50.0)
         .include_x(-0.5)
         .include_x(last_t + 0.5)
-        .label_formatter(|position| hover_label(position, pct_text))
+        .label_formatter(|position| hover_label(position, pct_text, &[]))
         .show(ui, |plot_ui| {
             plot_ui.hline(
                 HLine::new("0 % (breach below)", 0.0)
@@ -431,47 +600,134 @@ pub fn headroom_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], he
         });
 }
 
-/// Revenue by contract, debt by facility and power online, stacked vertically.
+/// The reported markers of a chart: hollow diamonds over the model's lines, one legend entry.
+fn reported_ui(plot_ui: &mut egui_plot::PlotUi<'_>, markers: &[ReportedMarker]) {
+    if markers.is_empty() {
+        return;
+    }
+    let points: Vec<PlotPoint> = markers.iter().map(|marker| marker.point).collect();
+    plot_ui.points(
+        Points::new(REPORTED_NAME, PlotPoints::Owned(points))
+            .shape(MarkerShape::Diamond)
+            .filled(false)
+            .radius(7.0)
+            .color(theme::REPORTED),
+    );
+}
+
+/// A chart's title above it.
+fn chart_title_ui(ui: &mut Ui, title: &str) {
+    ui.label(egui::RichText::new(title).strong());
+}
+
+/// Height of a chart's title row in the breakdown grid.
+const TITLE_HEIGHT: f32 = 24.0;
+
+/// Revenue by stream and by quarter, debt and power online, in a 2 × 2 grid so each chart keeps
+/// a readable height.
 pub fn breakdown_ui(ui: &mut Ui, data: &ChartData) {
-    let height = ((ui.available_height() - 3.0 * 24.0) / 3.0).max(120.0);
-    let last_t = data.last_t();
-    ui.label(egui::RichText::new("Revenue by contract ($M a month)").strong());
-    month_plot("revenue_chart", height)
+    let spacing = ui.spacing().item_spacing.y;
+    let height = ((ui.available_height() - 2.0 * TITLE_HEIGHT - 3.0 * spacing) / 2.0).max(120.0);
+    let dark_mode = ui.visuals().dark_mode;
+    ui.columns(2, |columns| {
+        revenue_chart_ui(&mut columns[0], data, height);
+        quarterly_revenue_chart_ui(&mut columns[1], data, height);
+    });
+    ui.columns(2, |columns| {
+        debt_chart_ui(&mut columns[0], data, height, dark_mode);
+        capacity_chart_ui(&mut columns[1], data, height);
+    });
+}
+
+/// Revenue by stream, $M a month.
+fn revenue_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
+    chart_title_ui(ui, "Revenue by contract and site ($M a month)");
+    month_plot("revenue_chart", height, Corner::LeftTop)
         .y_axis_formatter(|mark, _| format!("${:.0}M", mark.value))
         .include_y(0.0)
-        .include_x(last_t)
-        .label_formatter(|position| hover_label(position, musd_text))
+        .include_x(data.last_t())
+        .label_formatter(|position| hover_label(position, musd_text, &[]))
         .show(ui, |plot_ui| {
             for (i, series) in data.revenue.iter().enumerate() {
                 plot_ui.line(line(series).color(theme::series(i)).width(1.5));
             }
         });
-    ui.label(egui::RichText::new("Debt by facility ($B, closing balance)").strong());
-    month_plot("debt_chart", height)
+}
+
+/// The model's revenue by quarter in $B, a point at each quarter's last month, and the
+/// quarters the company reported.
+fn quarterly_revenue_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
+    let reported = &data.reported.revenue_quarter;
+    chart_title_ui(ui, "Quarterly revenue ($B, at the quarter's last month)");
+    let legend = legend_corner([data.quarterly_revenue.points.as_slice()], 0.0, reported);
+    month_plot("quarterly_revenue_chart", height, legend)
         .y_axis_formatter(billions_axis)
         .include_y(0.0)
-        .include_x(last_t)
-        .label_formatter(|position| hover_label(position, billions_text))
+        .include_x(data.last_t())
+        .label_formatter(|position| hover_label(position, billions_text, reported))
+        .show(ui, |plot_ui| {
+            plot_ui.line(
+                line(&data.quarterly_revenue)
+                    .color(theme::REVENUE)
+                    .width(2.0),
+            );
+            plot_ui.points(
+                Points::new(
+                    data.quarterly_revenue.name.as_str(),
+                    PlotPoints::from(data.quarterly_revenue.points.as_slice()),
+                )
+                .radius(2.5)
+                .color(theme::REVENUE),
+            );
+            reported_ui(plot_ui, reported);
+        });
+}
+
+/// Closing balance by facility and in total, $B, with the debt the company reported.
+fn debt_chart_ui(ui: &mut Ui, data: &ChartData, height: f32, dark_mode: bool) {
+    let reported = &data.reported.debt;
+    chart_title_ui(ui, "Debt ($B, closing balance)");
+    let lines = data.debt.iter().chain([&data.total_debt]);
+    let legend = legend_corner(lines.map(|series| series.points.as_slice()), 0.0, reported);
+    month_plot("debt_chart", height, legend)
+        .y_axis_formatter(billions_axis)
+        .include_y(0.0)
+        .include_x(data.last_t())
+        .label_formatter(|position| hover_label(position, billions_text, reported))
         .show(ui, |plot_ui| {
             for (i, series) in data.debt.iter().enumerate() {
                 plot_ui.line(line(series).color(theme::series(i)).width(1.5));
             }
+            plot_ui.line(
+                line(&data.total_debt)
+                    .color(theme::total(dark_mode))
+                    .width(2.5),
+            );
+            reported_ui(plot_ui, reported);
         });
-    ui.label(egui::RichText::new("Power online (MW)").strong());
-    month_plot("capacity_chart", height)
+}
+
+/// Power online, MW, with what the company reported.
+fn capacity_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
+    let reported = &data.reported.mw_online;
+    chart_title_ui(ui, "Power online (MW)");
+    let legend = legend_corner([data.capacity.points.as_slice()], 0.0, reported);
+    month_plot("capacity_chart", height, legend)
         .y_axis_formatter(|mark, _| format!("{:.0}", mark.value))
         .include_y(0.0)
-        .include_x(last_t)
-        .label_formatter(|position| hover_label(position, mw_text))
+        .include_x(data.last_t())
+        .label_formatter(|position| hover_label(position, mw_text, reported))
         .show(ui, |plot_ui| {
             plot_ui.line(line(&data.capacity).color(theme::CASH).width(2.0));
+            reported_ui(plot_ui, reported);
         });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{default_scenario, run};
+    use crate::model::{Month, default_scenario, run};
+    use crate::ui::test_support::{s1_base_reporting, two_reported_quarters};
 
     #[test]
     fn month_grid_labels_whole_months_only() {
@@ -498,5 +754,166 @@ mod tests {
             .count();
         assert_eq!(data.headroom.len(), ratio_covenants);
         assert_eq!(data.revenue.len(), outcome.revenue_ids.len());
+    }
+
+    #[test]
+    fn each_reported_figure_is_a_marker_on_its_chart_at_its_month() {
+        let valid = s1_base_reporting(two_reported_quarters());
+        let outcome = run(&valid).expect("s1-base with two reported quarters runs");
+        let data = ChartData::new(&outcome, valid.scenario());
+        let (march, june) = (
+            f64::from(Month::ym(2025, 3).index()),
+            f64::from(Month::ym(2025, 6).index()),
+        );
+        for (figure, expected) in [
+            (
+                Figure::RevenueQuarter,
+                vec![(march, 0.9816), (june, 1.2128)],
+            ),
+            (Figure::Cash, vec![(march, 1.3)]),
+            (Figure::Debt, vec![(march, 8.8), (june, 11.1715)]),
+            (Figure::MwOnline, vec![(march, 420.0), (june, 470.0)]),
+        ] {
+            let placed: Vec<(f64, f64)> = data
+                .reported
+                .of(figure)
+                .iter()
+                .map(|marker| (marker.point.x, marker.point.y))
+                .collect();
+            assert_eq!(placed.len(), expected.len(), "{figure:?}: {placed:?}");
+            for ((x, y), (want_x, want_y)) in placed.iter().zip(&expected) {
+                assert_eq!(x, want_x, "{figure:?} month");
+                assert!(
+                    (y - want_y).abs() < 1e-9,
+                    "{figure:?} at {x}: {y} ≠ {want_y}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_markers_hover_compares_reported_model_and_error() {
+        let valid = s1_base_reporting(two_reported_quarters());
+        let outcome = run(&valid).expect("s1-base with two reported quarters runs");
+        let data = ChartData::new(&outcome, valid.scenario());
+        let row = outcome
+            .backtest
+            .iter()
+            .find(|row| row.figure == Figure::RevenueQuarter && row.month == Month::ym(2025, 6))
+            .expect("a 2025-06 quarterly revenue row");
+        let comparison = format!(
+            "reported $1.21B · model {} · error {}",
+            figure_short_text(Figure::RevenueQuarter, row.model),
+            error_pct_text(row.error_pct)
+        );
+        let hover = hover_label(
+            &HoverPosition::NearDataPoint {
+                plot_name: REPORTED_NAME,
+                position: PlotPoint::new(5.0, 1.2128),
+                index: 1,
+            },
+            billions_text,
+            &data.reported.revenue_quarter,
+        )
+        .expect("a hover text");
+        assert_eq!(
+            hover,
+            format!("Reported quarterly revenue\n2025-06: {comparison}"),
+            "the second quarterly marker (2025-06, reported 1212.8)"
+        );
+        let cash = &data.reported.cash[0].hover;
+        assert!(
+            cash.starts_with("Reported cash\n2025-03: reported $1.30B · model ")
+                && cash.ends_with(" %\nQ1 2025 10-Q"),
+            "the cash marker names its source: {cash}"
+        );
+        let line = hover_label(
+            &HoverPosition::NearDataPoint {
+                plot_name: "Model",
+                position: PlotPoint::new(5.0, 1.2),
+                index: 1,
+            },
+            billions_text,
+            &data.reported.revenue_quarter,
+        );
+        assert_eq!(
+            line.as_deref(),
+            Some("Model\n2025-06: $1.20B"),
+            "a line point keeps the plain hover"
+        );
+    }
+
+    #[test]
+    fn quarterly_revenue_sums_each_complete_quarter_and_total_debt_follows_the_ledger() {
+        let valid = default_scenario();
+        let outcome = run(&valid).expect("the base scenario runs");
+        let data = ChartData::new(&outcome, valid.scenario());
+        assert_eq!(
+            data.quarterly_revenue.points.len(),
+            outcome.months.len() / 3,
+            "one point per quarter of a {}-month horizon",
+            outcome.months.len()
+        );
+        let first = data.quarterly_revenue.points[0];
+        let january_to_march: rust_decimal::Decimal =
+            outcome.months[..3].iter().map(|row| row.revenue).sum();
+        assert_eq!(first.x, 2.0, "the first quarter ends in 2025-03");
+        assert!((first.y - billions(january_to_march)).abs() < 1e-12);
+        assert_eq!(data.total_debt.points.len(), outcome.months.len());
+        let peak = data
+            .total_debt
+            .points
+            .iter()
+            .map(|point| point.y)
+            .fold(f64::MIN, f64::max);
+        assert!(
+            (peak - billions(outcome.kpis.peak_debt)).abs() < 1e-9,
+            "the total-debt line peaks at the peak-debt KPI"
+        );
+    }
+
+    #[test]
+    fn a_scenario_reporting_nothing_has_no_markers() {
+        let valid = s1_base_reporting(Vec::new());
+        let outcome = run(&valid).expect("s1-base without reported figures runs");
+        let data = ChartData::new(&outcome, valid.scenario());
+        for figure in Figure::ALL {
+            assert!(data.reported.of(figure).is_empty(), "{figure:?}");
+        }
+    }
+
+    #[test]
+    fn a_chart_with_reported_figures_keeps_its_legend_off_them() {
+        let marker = ReportedMarker {
+            point: PlotPoint::new(2.0, 1.0),
+            hover: String::new(),
+        };
+        let rising: Vec<PlotPoint> = (0..72)
+            .map(|t| PlotPoint::new(f64::from(t), f64::from(t)))
+            .collect();
+        let falling: Vec<PlotPoint> = (0..72)
+            .map(|t| PlotPoint::new(f64::from(t), f64::from(72 - t)))
+            .collect();
+        for (name, line, reported, corner) in [
+            ("rising, nothing reported", &rising, vec![], Corner::LeftTop),
+            (
+                "rising, reported",
+                &rising,
+                vec![marker.clone()],
+                Corner::RightBottom,
+            ),
+            (
+                "falling, reported",
+                &falling,
+                vec![marker],
+                Corner::RightTop,
+            ),
+        ] {
+            assert_eq!(
+                legend_corner([line.as_slice()], 0.0, &reported),
+                corner,
+                "{name}"
+            );
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! How figures are written on screen: $M and $B amounts, months on a plot axis.
+//! How figures are written on screen: $M and $B amounts, reported figures and their errors,
+//! months on a plot axis.
 //!
 //! The model's exact `Decimal`s become text here; they become `f64` only where a point is plotted.
 
@@ -6,6 +7,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::model::Month;
+use crate::model::backtest::Figure;
 use crate::model::money::round_for_display;
 
 /// A plotted value: money in $M as `f64` (plots are the only place exactness is given up).
@@ -26,6 +28,41 @@ pub fn busd(value_musd: Decimal) -> String {
     } else {
         format!("${:.2}B", billions.abs())
     }
+}
+
+/// A reported or modelled figure in full, as the CLI's backtest writes it but grouped:
+/// `$1,212.80M` or `470 MW`.
+pub fn figure_text(figure: Figure, value: Decimal) -> String {
+    match figure {
+        Figure::MwOnline => mw_text(value),
+        _ => {
+            let rounded = round_for_display(value);
+            let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
+                "-"
+            } else {
+                ""
+            };
+            format!("{sign}${}M", grouped(rounded.abs(), 2))
+        }
+    }
+}
+
+/// A reported or modelled figure short, for a chart's hover: `$1.21B` or `470 MW`.
+pub fn figure_short_text(figure: Figure, value: Decimal) -> String {
+    match figure {
+        Figure::MwOnline => mw_text(value),
+        _ => busd(value),
+    }
+}
+
+/// Megawatts to one decimal, trailing zeros dropped: `470 MW`, `412.5 MW`.
+fn mw_text(value: Decimal) -> String {
+    format!("{} MW", value.round_dp(1).normalize())
+}
+
+/// A percentage with no sign, one decimal: `4.1 %` (a mean absolute error).
+pub fn pct_text(value: Decimal) -> String {
+    format!("{} %", grouped(value, 1))
 }
 
 /// Digits grouped by thousands with `dp` decimals: `12,345.6`.
@@ -85,6 +122,24 @@ mod tests {
     fn billions_have_two_decimals() {
         assert_eq!(busd(dec!(3756)), "$3.76B");
         assert_eq!(busd(dec!(-250)), "-$0.25B");
+    }
+
+    #[test]
+    fn figures_read_in_full_and_short() {
+        for (figure, value, full, short) in [
+            (Figure::RevenueQuarter, dec!(1212.8), "$1,212.80M", "$1.21B"),
+            (Figure::Cash, dec!(-250.125), "-$250.13M", "-$0.25B"),
+            (Figure::MwOnline, dec!(470.00), "470 MW", "470 MW"),
+            (Figure::MwOnline, dec!(412.46), "412.5 MW", "412.5 MW"),
+        ] {
+            assert_eq!(figure_text(figure, value), full, "{figure:?} {value}");
+            assert_eq!(
+                figure_short_text(figure, value),
+                short,
+                "{figure:?} {value}"
+            );
+        }
+        assert_eq!(pct_text(dec!(4.125)), "4.1 %");
     }
 
     #[test]

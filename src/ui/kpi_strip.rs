@@ -1,11 +1,11 @@
 //! The KPI strip above the charts: spec §4's summary figures, coloured by severity, each with a
-//! hover that says how it is computed.
+//! hover that says how it is computed; and the backtest error when the scenario reports figures.
 
 use eframe::egui;
 use eframe::egui::{Frame, RichText, Ui};
 use rust_decimal::Decimal;
 
-use super::format::{busd, musd};
+use super::format::{busd, musd, pct_text};
 use super::theme::Severity;
 use crate::model::Outcome;
 
@@ -16,7 +16,7 @@ pub struct Kpi {
     pub value: String,
     pub detail: String,
     pub severity: Severity,
-    pub how: &'static str,
+    pub how: String,
 }
 
 /// The tiles for an outcome, in strip order.
@@ -38,7 +38,7 @@ pub fn kpis(outcome: &Outcome) -> Vec<Kpi> {
     } else {
         Severity::Good
     };
-    vec![
+    let mut tiles = vec![
         Kpi {
             title: "Runway",
             value: kpis
@@ -54,14 +54,16 @@ pub fn kpis(outcome: &Outcome) -> Vec<Kpi> {
                 Severity::Good
             },
             how: "The first month whose closing cash is below zero (spec §4). Cash already \
-                  includes revolver draws, equity and debt draws.",
+                  includes revolver draws, equity and debt draws."
+                .to_owned(),
         },
         Kpi {
             title: "Minimum cash",
             value: busd(kpis.min_cash),
             detail: format!("in {}", kpis.min_cash_month),
             severity: min_cash_severity,
-            how: "The lowest month-end cash balance over the horizon, and the month it occurs.",
+            how: "The lowest month-end cash balance over the horizon, and the month it occurs."
+                .to_owned(),
         },
         Kpi {
             title: "Funding need",
@@ -78,7 +80,8 @@ pub fn kpis(outcome: &Outcome) -> Vec<Kpi> {
             },
             how: "The largest shortfall of liquidity (cash + undrawn revolver) below the \
                   minimum-liquidity covenant's threshold, max(floor, pct × facility balance); \
-                  0 if liquidity never falls below it. New money needed to stay compliant.",
+                  0 if liquidity never falls below it. New money needed to stay compliant."
+                .to_owned(),
         },
         Kpi {
             title: "First breach",
@@ -104,23 +107,44 @@ pub fn kpis(outcome: &Outcome) -> Vec<Kpi> {
             },
             how: "The first tested month in which any covenant's headroom is below 0 %: \
                   minimum liquidity monthly, DSCR and leverage at quarter ends (spec §3.8). \
-                  Amber when every covenant holds but one comes within 10 %.",
+                  Amber when every covenant holds but one comes within 10 %."
+                .to_owned(),
         },
         Kpi {
             title: "Total interest",
             value: busd(kpis.total_interest),
             detail: musd(kpis.total_interest),
             severity: Severity::Neutral,
-            how: "Interest paid on every facility, the revolver included, summed over the horizon.",
+            how: "Interest paid on every facility, the revolver included, summed over the horizon."
+                .to_owned(),
         },
         Kpi {
             title: "Peak debt",
             value: busd(kpis.peak_debt),
             detail: format!("in {}", kpis.peak_debt_month),
             severity: Severity::Neutral,
-            how: "The largest month-end total of every facility's balance, revolver included.",
+            how: "The largest month-end total of every facility's balance, revolver included."
+                .to_owned(),
         },
-    ]
+    ];
+    if let Some(error_pct) = kpis.backtest_error_pct {
+        let count = outcome.backtest.len();
+        let figures = if count == 1 { "figure" } else { "figures" };
+        tiles.push(Kpi {
+            title: "Backtest error",
+            value: pct_text(error_pct),
+            detail: format!("vs {count} reported {figures}"),
+            // How well the model fits the past says nothing good or bad about the scenario.
+            severity: Severity::Neutral,
+            how: format!(
+                "Mean absolute error of the model against the {count} {figures} the company \
+                 reported: |model − reported| / reported, averaged (spec §6.6). The reported \
+                 figures are the hollow diamonds on the cash chart and in the revenue, debt \
+                 and capacity charts; hover one to compare. The memo's backtest table lists each."
+            ),
+        });
+    }
+    tiles
 }
 
 /// Draws the strip; the tiles share the width evenly.
@@ -156,7 +180,47 @@ pub fn kpi_strip_ui(ui: &mut Ui, outcome: &Outcome) {
                     });
                 })
                 .response
-                .on_hover_text(tile.how);
+                .on_hover_text(&tile.how);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::run;
+    use crate::ui::test_support::{s1_base_reporting, two_reported_quarters};
+
+    #[test]
+    fn the_backtest_tile_shows_the_mean_absolute_error_and_how_many_figures() {
+        let outcome = run(&s1_base_reporting(two_reported_quarters()))
+            .expect("s1-base with two reported quarters runs");
+        let error_pct = outcome
+            .kpis
+            .backtest_error_pct
+            .expect("seven reported figures give an error");
+        let tiles = kpis(&outcome);
+        let tile = tiles
+            .iter()
+            .find(|tile| tile.title == "Backtest error")
+            .expect("a backtest tile for s1-base with two reported quarters");
+        assert_eq!(tile.value, pct_text(error_pct));
+        assert!(tile.value.ends_with(" %") && !tile.value.starts_with('+'));
+        assert_eq!(tile.detail, "vs 7 reported figures");
+        assert!(
+            tile.how
+                .starts_with("Mean absolute error of the model against the 7 figures"),
+            "{}",
+            tile.how
+        );
+    }
+
+    #[test]
+    fn no_backtest_tile_when_nothing_is_reported() {
+        let outcome =
+            run(&s1_base_reporting(Vec::new())).expect("s1-base without reported figures runs");
+        let titles: Vec<&str> = kpis(&outcome).iter().map(|tile| tile.title).collect();
+        assert!(!titles.contains(&"Backtest error"), "{titles:?}");
+        assert_eq!(titles.len(), 6, "the six spec §4 tiles: {titles:?}");
+    }
 }

@@ -1,5 +1,6 @@
 //! The scenario memo: one Markdown file with the inputs that matter and their sources, the KPIs,
-//! the comparison with a pinned baseline, the tornado table and the chart data.
+//! the backtest against reported figures, the comparison with a pinned baseline, the tornado
+//! table and the chart data.
 //!
 //! The charts go beside the memo as SVG files ([`memo_charts`]), which any Markdown viewer shows
 //! and which stay sharp in a document; their data follows as tables.
@@ -7,12 +8,14 @@
 use std::fmt::Write as _;
 
 use super::charts::ChartData;
+use super::format::{figure_text, pct_text};
 use super::kpi_text::{kpi_choices, kpi_label, kpi_value_text};
 use super::overlay::{PinnedBaseline, comparison_rows};
 use super::svg_chart::{SvgChart, SvgLine};
 use super::theme;
 use super::tornado_tab::TornadoResult;
 use crate::model::analysis::{Kpi, TornadoSpan};
+use crate::model::backtest::error_pct_text;
 use crate::model::{Lever, Outcome, Scenario};
 
 /// Everything the memo reads.
@@ -103,6 +106,48 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
+/// The backtest section: every reported figure beside the model's, and the mean absolute
+/// error. Nothing when the scenario reports no figures.
+fn backtest_markdown(out: &mut String, outcome: &Outcome) {
+    let (rows, Some(mean_pct)) = (&outcome.backtest, outcome.kpis.backtest_error_pct) else {
+        return;
+    };
+    let _ = writeln!(out, "\n## Backtest\n");
+    let _ = writeln!(
+        out,
+        "Each figure the company reported beside the model's for the same month (quarterly \
+         revenue sums the quarter's three months; cash, debt and power online are month-end \
+         values); error = (model − reported) / reported.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| Month | Figure | Reported | Model | Error | Source |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    for row in rows {
+        let source = if row.source.is_empty() {
+            "—".to_owned()
+        } else {
+            cell(&row.source)
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {source} |",
+            row.month,
+            row.figure.label(),
+            figure_text(row.figure, row.reported),
+            figure_text(row.figure, row.model),
+            error_pct_text(row.error_pct),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nMean absolute error: {} over {} figures.",
+        pct_text(mean_pct),
+        rows.len()
+    );
+}
+
 /// The memo as Markdown.
 pub fn memo_markdown(input: &MemoInput<'_>) -> String {
     let mut out = String::new();
@@ -167,6 +212,8 @@ pub fn memo_markdown(input: &MemoInput<'_>) -> String {
             kpi_value_text(&kpi, kpi.value(input.outcome), horizon)
         );
     }
+
+    backtest_markdown(&mut out, input.outcome);
 
     let _ = writeln!(out, "\n## Comparison with the baseline\n");
     match input.baseline {
@@ -297,8 +344,82 @@ pub fn memo_markdown(input: &MemoInput<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{default_scenario, levers, run};
+    use crate::model::{ValidScenario, default_scenario, levers, run};
+    use crate::ui::test_support::{s1_base_reporting, two_reported_quarters};
     use crate::ui::tornado_tab::compute;
+
+    /// The memo of `valid` with no baseline and no tornado.
+    fn plain_memo(valid: &ValidScenario) -> (String, Outcome) {
+        let outcome = run(valid).expect("runs");
+        let chart_data = ChartData::new(&outcome, valid.scenario());
+        let all = levers(valid.scenario());
+        let input = MemoInput {
+            origin: "test",
+            scenario: valid.scenario(),
+            levers: &all,
+            preset_levers: &all,
+            outcome: &outcome,
+            chart_data: &chart_data,
+            baseline: None,
+            tornado: None,
+            image_stem: None,
+        };
+        (memo_markdown(&input), outcome)
+    }
+
+    #[test]
+    fn the_backtest_section_lists_every_reported_figure_and_the_mean_error() {
+        let (text, outcome) = plain_memo(&s1_base_reporting(two_reported_quarters()));
+        let section = text
+            .split("\n## Backtest\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .expect("a backtest section for s1-base with two reported quarters");
+        assert!(
+            text.find("## KPIs") < text.find("## Backtest"),
+            "the backtest follows the KPIs"
+        );
+        let rows: Vec<&str> = section
+            .lines()
+            .filter(|line| line.starts_with("| 2025-"))
+            .collect();
+        assert_eq!(rows.len(), 7, "seven reported figures: {rows:?}");
+        assert!(
+            rows[0].starts_with("| 2025-03 | Quarterly revenue | $981.60M | $")
+                && rows[0].ends_with(" | Q1 2025 10-Q |"),
+            "{}",
+            rows[0]
+        );
+        assert!(
+            rows.iter().any(|row| {
+                row.starts_with("| 2025-06 | Power online | 470 MW | ") && row.ends_with(" | — |")
+            }),
+            "the 2025-06 entry has no source: {rows:?}"
+        );
+        assert!(
+            rows.iter()
+                .any(|row| row.starts_with("| 2025-06 | Debt | $11,171.50M | $")),
+            "{rows:?}"
+        );
+        let mean = outcome.kpis.backtest_error_pct.expect("a mean error");
+        assert!(
+            section.contains(&format!(
+                "Mean absolute error: {} over 7 figures.",
+                pct_text(mean)
+            )),
+            "{section}"
+        );
+    }
+
+    #[test]
+    fn no_backtest_section_when_nothing_is_reported() {
+        let (text, _) = plain_memo(&s1_base_reporting(Vec::new()));
+        assert!(
+            !text.contains("## Backtest"),
+            "s1-base with no reported figures"
+        );
+        assert!(text.contains("## KPIs"));
+    }
 
     #[test]
     fn the_memo_has_every_section_and_the_tornado_rows() {

@@ -17,6 +17,8 @@ pub mod montecarlo_tab;
 pub mod overlay;
 pub mod presets;
 pub mod svg_chart;
+#[cfg(test)]
+mod test_support;
 pub mod theme;
 pub mod tornado_tab;
 pub mod undo;

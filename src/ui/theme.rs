@@ -39,6 +39,21 @@ pub const ZERO_LINE: Color32 = Color32::from_gray(150);
 pub const BELOW_ZERO_FILL: Color32 = Color32::from_rgba_premultiplied(48, 10, 10, 48);
 /// Runway and breach markers.
 pub const ALARM: Color32 = Color32::from_rgb(255, 80, 70);
+/// Figures the company reported, drawn as hollow markers beside the model's lines. Magenta is
+/// in no series palette and reads on both the dark and the light background.
+pub const REPORTED: Color32 = Color32::from_rgb(235, 60, 235);
+/// The model's quarterly revenue.
+pub const REVENUE: Color32 = Color32::from_rgb(120, 200, 100);
+
+/// A total drawn over its parts (total debt over each facility): the text colour, so it is the
+/// strongest line in either theme.
+pub fn total(dark_mode: bool) -> Color32 {
+    if dark_mode {
+        Color32::from_gray(235)
+    } else {
+        Color32::from_gray(20)
+    }
+}
 
 /// Distinct colours for series of one kind (covenants, contracts, facilities), cycled.
 pub const SERIES: [Color32; 8] = [

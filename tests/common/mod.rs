@@ -28,3 +28,47 @@ pub fn harness() -> egui_kittest::Harness<'static, coreweave_whatif::ui::WhatIfA
     harness.run();
     harness
 }
+
+/// Two quarters of reported figures: every figure in 2025-03, all but cash in 2025-06 (seven
+/// backtest rows).
+pub fn two_reported_quarters() -> Vec<coreweave_whatif::model::scenario::Reported> {
+    use coreweave_whatif::model::Month;
+    use coreweave_whatif::model::scenario::Reported;
+    use rust_decimal_macros::dec;
+    vec![
+        Reported {
+            month: Month::ym(2025, 3),
+            revenue_quarter: Some(dec!(981.6)),
+            cash: Some(dec!(1300)),
+            debt: Some(dec!(8800)),
+            mw_online: Some(dec!(420)),
+            source: "Q1 2025 10-Q".to_owned(),
+        },
+        Reported {
+            month: Month::ym(2025, 6),
+            revenue_quarter: Some(dec!(1212.8)),
+            cash: None,
+            debt: Some(dec!(11171.5)),
+            mw_online: Some(dec!(470)),
+            source: String::new(),
+        },
+    ]
+}
+
+/// The shipped s1-base preset reporting exactly `reported` (whatever the shipped file reports),
+/// written as a preset file in `dir`; returns its path and the scenario.
+pub fn s1_base_reporting_file(
+    dir: &std::path::Path,
+    name: &str,
+    reported: Vec<coreweave_whatif::model::scenario::Reported>,
+) -> (PathBuf, coreweave_whatif::model::ValidScenario) {
+    let mut scenario =
+        coreweave_whatif::model::parse_scenario(shipped("s1-base")).expect("s1-base parses");
+    scenario.reported = reported;
+    let text = coreweave_whatif::model::to_ron(&scenario).expect("s1-base serialises");
+    let valid = coreweave_whatif::model::parse_preset(&text)
+        .unwrap_or_else(|err| panic!("s1-base with reported figures: {err}"));
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write the preset");
+    (path, valid)
+}
