@@ -142,7 +142,11 @@ fn clicking_a_tornado_bar_sets_its_lever_and_undo_restores_it() {
     harness
         .get_by_label(&format!("{} high: {}", bar.label, bar.high))
         .click();
-    harness.run();
+    // The click recomputes the breach shading in the background: wait for the lever, not for
+    // the frames to go quiet.
+    wait_until(&mut harness, "the clicked lever", |app| {
+        app.lever_value(&bar.path) == Some(bar.high.clone())
+    });
     assert_eq!(
         harness.state().lever_value(&bar.path),
         Some(bar.high.clone()),
@@ -151,7 +155,7 @@ fn clicking_a_tornado_bar_sets_its_lever_and_undo_restores_it() {
         bar.high
     );
     harness.state_mut().submit(Command::Undo);
-    harness.run();
+    wait_until(&mut harness, "the undo", |app| app.lever_value(&bar.path) == before);
     assert_eq!(harness.state().lever_value(&bar.path), before, "undoable");
 }
 

@@ -24,6 +24,9 @@ pub fn shipped(stem: &str) -> &'static str {
 pub fn harness() -> egui_kittest::Harness<'static, coreweave_whatif::ui::WhatIfApp> {
     let mut harness = egui_kittest::Harness::builder()
         .with_size([1440.0, 900.0])
+        // Background jobs (breach shading, analyses) repaint until they finish: `run` may take
+        // a few more frames than kittest's default 4 to go quiet.
+        .with_max_steps(64)
         .build_eframe(|_cc| coreweave_whatif::ui::WhatIfApp::with_default_scenario());
     harness.run();
     harness
