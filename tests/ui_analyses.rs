@@ -155,7 +155,9 @@ fn clicking_a_tornado_bar_sets_its_lever_and_undo_restores_it() {
         bar.high
     );
     harness.state_mut().submit(Command::Undo);
-    wait_until(&mut harness, "the undo", |app| app.lever_value(&bar.path) == before);
+    wait_until(&mut harness, "the undo", |app| {
+        app.lever_value(&bar.path) == before
+    });
     assert_eq!(harness.state().lever_value(&bar.path), before, "undoable");
 }
 
