@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
@@ -119,7 +119,23 @@ pub enum ShowFormat {
 pub fn load_scenario(args: &ScenarioArgs) -> Result<ValidScenario> {
     let mut scenario = load_unvalidated(&args.preset)?;
     apply_assignments(&mut scenario, &args.set)?;
-    validate(scenario).context("after --set")
+    // The preset itself was valid when loaded: what fails now comes from the overrides.
+    validate(scenario).map_err(|err| anyhow::anyhow!("after --set: {err}"))
+}
+
+/// An error as the CLI prints it: one line, the outermost message; a cause follows, indented,
+/// only when the text so far does not already say it (error types that show their source in
+/// their own message would otherwise print it once per layer).
+pub fn error_report(err: &anyhow::Error) -> String {
+    let mut text = err.to_string();
+    for cause in err.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str("\n  caused by: ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 fn load_unvalidated(preset: &str) -> Result<Scenario> {
@@ -189,7 +205,7 @@ pub fn execute(command: Command, out: &mut dyn Write) -> Result<bool> {
                     Ok(valid) => writeln!(out, "ok   {preset}: {}", valid.scenario().meta.name)?,
                     Err(err) => {
                         all_valid = false;
-                        writeln!(out, "FAIL {err:#}")?;
+                        writeln!(out, "FAIL {}", error_report(&err))?;
                     }
                 }
             }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use clap::{Args, ValueEnum};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -125,7 +125,10 @@ fn range_json(range: &LeverRange) -> Value {
 pub fn execute_solve(args: &SolveArgs, out: &mut dyn Write) -> Result<()> {
     let valid = load_scenario(&args.scenario)?;
     let base = valid.scenario();
-    let condition: Condition = args.until.parse().context("--until")?;
+    let condition: Condition = args
+        .until
+        .parse()
+        .map_err(|err| anyhow!("--until: {err}"))?;
     let solution = solve(base, &args.lever, &condition)?;
     let failing = failing_ranges(base, &args.lever, &condition)?;
     let text = match args.format {
@@ -230,7 +233,7 @@ fn solve_json(solution: &Solution, failing: &[LeverRange]) -> Value {
 
 pub fn execute_tornado(args: &TornadoArgs, out: &mut dyn Write) -> Result<()> {
     let valid = load_scenario(&args.scenario)?;
-    let kpi: Kpi = args.kpi.parse().context("--kpi")?;
+    let kpi: Kpi = args.kpi.parse().map_err(|err| anyhow!("--kpi: {err}"))?;
     let span = args
         .pct
         .map_or(TornadoSpan::RangeEnds, TornadoSpan::Percent);
@@ -316,7 +319,7 @@ fn tornado_text(
 
 pub fn execute_grid(args: &GridArgs, out: &mut dyn Write) -> Result<()> {
     let valid = load_scenario(&args.scenario)?;
-    let kpi: Kpi = args.kpi.parse().context("--kpi")?;
+    let kpi: Kpi = args.kpi.parse().map_err(|err| anyhow!("--kpi: {err}"))?;
     let map = breach_map(valid.scenario(), &args.x, &args.y, &kpi, args.steps)?;
     let text = match args.format {
         GridFormat::Csv => grid_csv(&map),

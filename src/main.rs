@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use coreweave_whatif::cli::{Cli, execute};
+use coreweave_whatif::cli::{Cli, error_report, execute};
 use coreweave_whatif::ui::{AppOptions, run_app};
 
 fn main() -> ExitCode {
@@ -22,7 +22,7 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", error_report(&err));
             ExitCode::FAILURE
         }
     }

@@ -6,6 +6,8 @@ use coreweave_whatif::model::outcome::BASE_COLUMNS;
 use coreweave_whatif::model::{default_scenario, run};
 use serde_json::Value;
 
+mod common;
+
 /// Runs `coreweave-whatif ARGS…` in-process: (succeeded as a check, stdout) or the error text.
 fn cli(args: &[&str]) -> Result<(bool, String), String> {
     let parsed =
@@ -345,4 +347,76 @@ fn backtest_of_a_preset_that_reports_nothing_says_so_and_succeeds() {
         serde_json::from_str(&stdout(&["backtest", v1, "--format", "json"])).expect("json");
     assert_eq!(json["rows"], Value::Array(Vec::new()));
     assert_eq!(json["mean_absolute_error_pct"], Value::Null);
+}
+
+/// Each bad input's message as the real binary prints it, one per case.
+fn stderr_of(args: &[&str]) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_coreweave-whatif"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    assert!(!output.status.success(), "{args:?} should fail");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn every_error_is_said_once() {
+    let dir = common::scratch_dir("errors-once");
+    let preset =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/presets/s1-base.ron"))
+            .expect("read s1-base");
+    let bad_pledge = dir.join("bad-pledge.ron");
+    std::fs::write(
+        &bad_pledge,
+        preset.replacen("pledged_to: \"ddtl2\")", "pledged_to: \"ddtl9\")", 1),
+    )
+    .expect("write");
+    let bad_syntax = dir.join("bad-syntax.ron");
+    std::fs::write(
+        &bad_syntax,
+        preset.replacen("horizon_months: 72", "horizon_months: \"72\"", 1),
+    )
+    .expect("write");
+    let bad_pledge = bad_pledge.to_str().expect("utf-8 path");
+    let bad_syntax = bad_syntax.to_str().expect("utf-8 path");
+    let cases: [&[&str]; 8] = [
+        &["kpis", bad_pledge],
+        &["run", bad_syntax],
+        &["kpis", "/nonexistent/preset.ron"],
+        &["kpis", "default", "--set", "rates.sofr_pct=99"],
+        &["kpis", "default", "--set", "nosuch.lever=1"],
+        &["kpis", "default", "--set", "rates.sofr_pct"],
+        &[
+            "solve",
+            "default",
+            "--lever",
+            "rates.sofr_pct",
+            "--until",
+            "nonsense",
+        ],
+        &["tornado", "default", "--kpi", "nonsense"],
+    ];
+    for args in cases {
+        let message = stderr_of(args);
+        assert_eq!(message.matches("error:").count(), 1, "{args:?}: {message}");
+        // Split into clauses; a layer repeating its source repeats a whole clause.
+        let clauses: Vec<&str> = message
+            .split([':', '\n'])
+            .map(str::trim)
+            .filter(|clause| clause.len() > 12)
+            .collect();
+        for (i, clause) in clauses.iter().enumerate() {
+            assert!(
+                !clauses[i + 1..].contains(clause),
+                "{args:?} says `{clause}` twice: {message}"
+            );
+        }
+    }
+    let (ok, text) = cli(&["check", bad_pledge]).expect("check runs");
+    assert!(!ok);
+    assert_eq!(
+        text.matches("no facility has the id `ddtl9`").count(),
+        1,
+        "{text}"
+    );
 }
