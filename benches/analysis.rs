@@ -8,7 +8,9 @@ use coreweave_whatif::model::analysis::{
     Axis, Condition, Kpi, MonteCarloSpec, TornadoSpan, breach_map, breach_ranges, evaluate,
     monte_carlo, solve, tornado,
 };
-use coreweave_whatif::model::{LeverValue, default_scenario, run, set_lever, validate};
+use coreweave_whatif::model::scenario::Contract;
+use coreweave_whatif::model::validate::MAX_LIST_ITEMS;
+use coreweave_whatif::model::{LeverValue, Scenario, default_scenario, run, set_lever, validate};
 use criterion::{Criterion, criterion_group, criterion_main};
 use rust_decimal_macros::dec;
 
@@ -81,7 +83,30 @@ fn analyses(c: &mut Criterion) {
     group.bench_function("montecarlo/10000 runs", |b| {
         b.iter(|| monte_carlo(&base, &spec, &AtomicUsize::new(0), &AtomicBool::new(false)))
     });
+    // The worst a scenario may ask of an every-lever analysis: a contract list at its limit.
+    let at_limit = with_contracts_up_to(&base, MAX_LIST_ITEMS);
+    group.bench_function("tornado/min_cash, 100 contracts", |b| {
+        b.iter(|| tornado(&at_limit, &Kpi::MinCash, TornadoSpan::RangeEnds))
+    });
     group.finish();
+}
+
+/// `base` with small one-year contracts added until its list holds `count`.
+fn with_contracts_up_to(base: &Scenario, count: usize) -> Scenario {
+    let mut scenario = base.clone();
+    let template = scenario.contracts[0].clone();
+    for i in scenario.contracts.len()..count {
+        scenario.contracts.push(Contract {
+            id: format!("c{i}"),
+            customer: format!("Customer {i}"),
+            total_value: dec!(120),
+            term_months: 12,
+            ramp_months: 0,
+            pledged_to: None,
+            ..template.clone()
+        });
+    }
+    scenario
 }
 
 criterion_group!(benches, per_run, analyses);
