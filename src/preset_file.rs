@@ -1,65 +1,224 @@
-//! Presets on disk: reading names the file in every error; writing is atomic, so a failed save
-//! never leaves a half-written file behind.
+//! Presets on disk. Every error names the file.
+//!
+//! Reading is bounded: only regular files are opened (a device, a FIFO, a socket or a directory
+//! named by mistake is refused at once instead of hanging or filling memory), and at most
+//! [`MAX_PRESET_BYTES`] are read whatever the file turns out to be.
+//!
+//! Writing behaves like an editor's save: the new text goes to a fresh temporary file beside the
+//! target, is flushed to disk and renamed over it, so a failed save never leaves a half-written
+//! file behind and never leaves the temporary file either.
+//!
+//! Unix only, like the rest of the app (it targets Linux desktops): the file-type checks and the
+//! open flags come from `std::os::unix` and `libc`.
 
-use std::fs;
-use std::io::{self, Write};
+use std::ffi::OsStr;
+use std::fmt;
+use std::fs::{self, File, Metadata, OpenOptions};
+use std::io::{self, Read, Write};
+use std::os::fd::AsFd;
+use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::str::Utf8Error;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::model::{PresetError, Scenario, ValidScenario, parse_preset, to_ron};
 
 /// Largest preset we read; a real one is a few kB, so anything bigger is a wrong file.
 pub const MAX_PRESET_BYTES: u64 = 4 * 1024 * 1024;
 
+/// Most symbolic links followed from a save's path to the file it writes (Linux's own limit).
+const MAX_SYMLINK_HOPS: usize = 40;
+
+/// Most names tried for a save's temporary file before giving up (each clash is another
+/// process's or a stale temporary file).
+const MAX_TEMP_ATTEMPTS: usize = 64;
+
+/// Bytes of the target's name kept in its temporary file's name: enough to tell whose it is,
+/// short enough that a name near the 255-byte limit still leaves room for the suffix.
+const TEMP_NAME_PREFIX_BYTES: usize = 48;
+
 /// Why a preset file could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
-    #[error("{path}: the file is {size} bytes; a preset is at most {MAX_PRESET_BYTES}")]
-    TooLarge { path: PathBuf, size: u64 },
-    #[error("{path}: {source}")]
-    Preset { path: PathBuf, source: PresetError },
+    // The inner errors are shown in the message, not chained as `source()`: a printer that
+    // walks the chain would otherwise say them twice.
+    #[error("{path}: {error}")]
+    Io { path: PathBuf, error: io::Error },
+    #[error("{path} is {kind}, not a regular file")]
+    NotRegular { path: PathBuf, kind: SpecialFile },
+    #[error("{path}: larger than {MAX_PRESET_BYTES} bytes, the most a preset may be")]
+    TooLarge { path: PathBuf },
+    #[error("{path}: not UTF-8 text ({error})")]
+    NotText { path: PathBuf, error: Utf8Error },
+    #[error("{path}: {error}")]
+    Preset { path: PathBuf, error: PresetError },
+    #[error("{path} is read-only; Save As to write elsewhere")]
+    ReadOnly { path: PathBuf },
+    #[error("{path} does not name a file")]
+    NoFileName { path: PathBuf },
+    #[error("{path}: more than {MAX_SYMLINK_HOPS} symbolic links to follow")]
+    SymlinkLoop { path: PathBuf },
     #[error("{path}: could not write the scenario as RON: {message}")]
     Serialise { path: PathBuf, message: String },
 }
 
 impl FileError {
-    fn io(path: &Path, source: io::Error) -> Self {
+    fn io(path: &Path, error: io::Error) -> Self {
         Self::Io {
             path: path.to_owned(),
-            source,
+            error,
         }
     }
 }
 
-/// Reads and validates the preset at `path`.
-pub fn load(path: &Path) -> Result<ValidScenario, FileError> {
-    let size = fs::metadata(path)
-        .map_err(|err| FileError::io(path, err))?
-        .len();
-    if size > MAX_PRESET_BYTES {
-        return Err(FileError::TooLarge {
-            path: path.to_owned(),
-            size,
-        });
+/// What a path names when it is not a regular file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpecialFile {
+    Directory,
+    Fifo,
+    CharacterDevice,
+    BlockDevice,
+    Socket,
+    /// Anything else the platform reports (never a regular file).
+    Other,
+}
+
+impl SpecialFile {
+    /// `None` for a regular file; what it is otherwise. `metadata` must come from a call that
+    /// follows symbolic links.
+    fn of(metadata: &Metadata) -> Option<Self> {
+        let file_type = metadata.file_type();
+        if file_type.is_file() {
+            return None;
+        }
+        Some(if file_type.is_dir() {
+            Self::Directory
+        } else if file_type.is_fifo() {
+            Self::Fifo
+        } else if file_type.is_char_device() {
+            Self::CharacterDevice
+        } else if file_type.is_block_device() {
+            Self::BlockDevice
+        } else if file_type.is_socket() {
+            Self::Socket
+        } else {
+            Self::Other
+        })
     }
-    let bytes = fs::read(path).map_err(|err| FileError::io(path, err))?;
-    let text = String::from_utf8(bytes).map_err(|err| {
-        FileError::io(
-            path,
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("not UTF-8 text ({err})"),
-            ),
-        )
-    })?;
-    parse_preset(&text).map_err(|source| FileError::Preset {
+}
+
+impl fmt::Display for SpecialFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Directory => "a directory",
+            Self::Fifo => "a pipe (FIFO)",
+            Self::CharacterDevice => "a character device",
+            Self::BlockDevice => "a block device",
+            Self::Socket => "a socket",
+            Self::Other => "a special file",
+        })
+    }
+}
+
+/// Refuses anything but a regular file, naming what it is.
+fn require_regular(path: &Path, metadata: &Metadata) -> Result<(), FileError> {
+    match SpecialFile::of(metadata) {
+        None => Ok(()),
+        Some(kind) => Err(FileError::NotRegular {
+            path: path.to_owned(),
+            kind,
+        }),
+    }
+}
+
+/// Reads and validates the preset at `path`.
+///
+/// Only regular files are read (a symbolic link to one is fine), at most [`MAX_PRESET_BYTES`].
+/// A directory, a device, a socket or a FIFO is refused before it is opened: opening a FIFO
+/// waits until something writes to it, and opening a device can do things of its own (a tape
+/// rewinds), while `/dev/zero` or `/dev/urandom` would never end.
+///
+/// One pipe is read: this process's own standard input (`… | coreweave-whatif kpis /dev/stdin`).
+/// It is open already, so nothing can block on opening it, the shell user asked for it, and
+/// waiting for its writer to finish is what any command in a pipeline does; it is read through
+/// the same bound, so `yes |` or a 50 MB file piped in is refused rather than buffered. Any other
+/// pipe is refused, named or not (bash's `<(…)` too: redirect it to standard input instead). A
+/// terminal on standard input is a character device and is refused, rather than waiting for
+/// someone to type a preset.
+pub fn load(path: &Path) -> Result<ValidScenario, FileError> {
+    let bytes = read_bounded_file(path)?;
+    let text = std::str::from_utf8(&bytes).map_err(|error| FileError::NotText {
         path: path.to_owned(),
-        source,
+        error,
+    })?;
+    parse_preset(text).map_err(|error| FileError::Preset {
+        path: path.to_owned(),
+        error,
     })
 }
 
-/// Writes `scenario` as a preset at `path`, atomically.
+/// The bytes of the file at `path`, at most [`MAX_PRESET_BYTES`] of them, under [`load`]'s
+/// rules: a regular file, or the pipe on our standard input.
+fn read_bounded_file(path: &Path) -> Result<Vec<u8>, FileError> {
+    let metadata = fs::metadata(path).map_err(|err| FileError::io(path, err))?;
+    if is_our_stdin_pipe(&metadata) {
+        return read_bounded(path, io::stdin().lock());
+    }
+    require_regular(path, &metadata)?;
+    // O_NONBLOCK: if the path was swapped for a FIFO since the check above, the open returns at
+    // once and the check below refuses it (it changes nothing for a regular file). O_NOCTTY: a
+    // terminal swapped in the same way never becomes our controlling terminal.
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+        .map_err(|err| FileError::io(path, err))?;
+    let opened = file.metadata().map_err(|err| FileError::io(path, err))?;
+    require_regular(path, &opened)?;
+    // A regular file says how long it is: refuse a huge one without reading it. The bounded read
+    // still guards files that grow meanwhile or report no length (as /proc's do).
+    if opened.len() > MAX_PRESET_BYTES {
+        return Err(FileError::TooLarge {
+            path: path.to_owned(),
+        });
+    }
+    read_bounded(path, file)
+}
+
+/// Whether `metadata` (of a path, links followed) is the pipe this process reads as standard
+/// input: the same device and inode as what file descriptor 0 is open on.
+fn is_our_stdin_pipe(metadata: &Metadata) -> bool {
+    if !metadata.file_type().is_fifo() {
+        return false;
+    }
+    // A duplicate of descriptor 0, so its metadata can be read without touching the stream.
+    let Ok(stdin) = io::stdin().as_fd().try_clone_to_owned() else {
+        return false;
+    };
+    File::from(stdin).metadata().is_ok_and(|stdin| {
+        stdin.file_type().is_fifo()
+            && stdin.dev() == metadata.dev()
+            && stdin.ino() == metadata.ino()
+    })
+}
+
+/// Reads `reader` to its end, refusing it once it passes [`MAX_PRESET_BYTES`] (so an endless
+/// source stops one byte past the limit).
+fn read_bounded(path: &Path, reader: impl Read) -> Result<Vec<u8>, FileError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_PRESET_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| FileError::io(path, err))?;
+    if bytes.len() as u64 > MAX_PRESET_BYTES {
+        return Err(FileError::TooLarge {
+            path: path.to_owned(),
+        });
+    }
+    Ok(bytes)
+}
+
+/// Writes `scenario` as a preset at `path`, as [`write_atomic`] does.
 pub fn save(path: &Path, scenario: &Scenario) -> Result<(), FileError> {
     let text = to_ron(scenario).map_err(|err| FileError::Serialise {
         path: path.to_owned(),
@@ -68,32 +227,249 @@ pub fn save(path: &Path, scenario: &Scenario) -> Result<(), FileError> {
     write_atomic(path, text.as_bytes())
 }
 
-/// Writes `bytes` to a temporary file beside `path`, flushes it, then renames it over `path`.
+/// Replaces the file at `path` with `bytes`, as an editor saves.
+///
+/// - The bytes go to a new temporary file in the same directory, created exclusively and never
+///   through a symbolic link, which is flushed to disk, renamed over the target, and the
+///   directory flushed after it: a reader sees the old file or the new one, never a mix, and a
+///   crash does not lose both. The temporary file is removed on every failure.
+/// - An existing file keeps its permission bits (a 0600 file stays 0600).
+/// - If `path` is a symbolic link, the file it points to is replaced (a relative link is read
+///   from the link's own directory) and the link survives.
+/// - A read-only target (no write bit set) is refused and left as it is. The mode bits are read
+///   here rather than left to the operating system, which lets root write anything.
+/// - Anything but a regular file (a directory, a FIFO, a device) is refused.
+///
+/// Renaming makes a new file, so a hard link to the old one keeps the old text (its other names
+/// are not updated), and the new file's owner and group are whoever saves; extended attributes
+/// and ACLs are not copied. An editor's "write in place" would keep those but can leave a
+/// half-written file, which is what this function exists to avoid.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
-    let dir = path
+    // Links followed all the way, including /proc's links to pipes and terminals, so that
+    // `--out /dev/stdout` on a terminal is refused as a device rather than replaced.
+    let existing = match fs::metadata(path) {
+        Ok(metadata) => Some(metadata),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
+        Err(err) => return Err(FileError::io(path, err)),
+    };
+    if let Some(metadata) = &existing {
+        require_regular(path, metadata)?;
+        if metadata.permissions().readonly() {
+            return Err(FileError::ReadOnly {
+                path: path.to_owned(),
+            });
+        }
+    }
+    let target = resolve_symlinks(path)?;
+    let name = target.file_name().ok_or_else(|| FileError::NoFileName {
+        path: path.to_owned(),
+    })?;
+    let dir = target
         .parent()
         .filter(|dir| !dir.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| {
-        FileError::io(
-            path,
-            io::Error::new(io::ErrorKind::InvalidInput, "not a file name"),
-        )
-    })?;
-    let temp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = (|| {
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&temp, path)
-    })();
-    if let Err(err) = written {
-        let _ = fs::remove_file(&temp);
-        return Err(FileError::io(path, err));
+    replace_via_temp(dir, name, &target, existing.as_ref(), bytes)
+        .map_err(|err| FileError::io(path, err))
+}
+
+/// The file a save through `path` writes: `path` itself, or where its chain of symbolic links
+/// ends (a file that need not exist yet; a dangling link creates its target).
+fn resolve_symlinks(path: &Path) -> Result<PathBuf, FileError> {
+    let mut current = path.to_owned();
+    for _ in 0..MAX_SYMLINK_HOPS {
+        match fs::symlink_metadata(&current) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                let link = fs::read_link(&current).map_err(|err| FileError::io(path, err))?;
+                // `join` keeps an absolute link as it is and reads a relative one from the
+                // link's directory.
+                current = match current.parent() {
+                    Some(dir) => dir.join(link),
+                    None => link,
+                };
+            }
+            Ok(_) => return Ok(current),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(current),
+            Err(err) => return Err(FileError::io(path, err)),
+        }
     }
-    Ok(())
+    Err(FileError::SymlinkLoop {
+        path: path.to_owned(),
+    })
+}
+
+/// Writes `bytes` to a temporary file in `dir`, then renames it to `target` (in `dir`, named
+/// `name`), with the permissions of `existing` if there is one.
+fn replace_via_temp(
+    dir: &Path,
+    name: &OsStr,
+    target: &Path,
+    existing: Option<&Metadata>,
+    bytes: &[u8],
+) -> io::Result<()> {
+    // Created no more open than the file it replaces (0666 for a new file, as any program
+    // creates one), the umask narrowing it further: permissions are checked when a file is
+    // opened, so a temporary file that others could open even for a moment could leak a private
+    // file's text. The exact bits follow, before any byte is written.
+    let create_mode = existing.map_or(0o666, |metadata| metadata.mode() & 0o777);
+    let mut temp = TempFile::create(dir, name, create_mode)?;
+    if let Some(metadata) = existing {
+        temp.file.set_permissions(metadata.permissions())?;
+    }
+    temp.file.write_all(bytes)?;
+    temp.file.sync_all()?;
+    temp.rename_to(target)?;
+    // The rename is durable only once the directory entry is.
+    File::open(dir)?.sync_all()
+}
+
+/// Counts temporary files made by this process, so two saves at once never pick the same name.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A temporary file beside a save's target; removed when dropped unless it was renamed into place.
+struct TempFile {
+    path: PathBuf,
+    file: File,
+    renamed: bool,
+}
+
+impl TempFile {
+    /// A new, empty file in `dir` with `mode` (less the umask), named after `name` but short
+    /// (see [`temp_name`]).
+    fn create(dir: &Path, name: &OsStr, mode: u32) -> io::Result<Self> {
+        let mut last_clash = None;
+        for _ in 0..MAX_TEMP_ATTEMPTS {
+            let path = dir.join(temp_name(name));
+            // create_new fails on any existing entry, a symbolic link included; O_NOFOLLOW says
+            // the same to the kernel once more, so a link planted in a shared directory is
+            // never written through.
+            let opened = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(mode)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(&path);
+            match opened {
+                Ok(file) => {
+                    return Ok(Self {
+                        path,
+                        file,
+                        renamed: false,
+                    });
+                }
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => last_clash = Some(err),
+                Err(err) => return Err(err),
+            }
+        }
+        Err(last_clash.unwrap_or_else(|| io::Error::from(io::ErrorKind::AlreadyExists)))
+    }
+
+    fn rename_to(&mut self, target: &Path) -> io::Result<()> {
+        fs::rename(&self.path, target)?;
+        self.renamed = true;
+        Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.renamed {
+            // Best effort: this runs on a path that already failed, whose error is reported.
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// A hidden name for a temporary file beside `name`: up to [`TEMP_NAME_PREFIX_BYTES`] of it
+/// (cut at a character boundary), the process id and a counter. At most about 90 bytes, so a
+/// target whose name is near the file system's 255-byte limit still gets one.
+fn temp_name(name: &OsStr) -> String {
+    let name = name.to_string_lossy();
+    let mut end = name.len().min(TEMP_NAME_PREFIX_BYTES);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    let count = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!(".{}.{:x}-{count:x}.tmp", &name[..end], std::process::id())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "coreweave-whatif-unit-{name}-{}",
+            std::process::id()
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("scratch directory");
+        dir
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .expect("read the directory")
+            .filter_map(Result::ok)
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn an_endless_source_is_cut_one_byte_past_the_limit() {
+        let err = read_bounded(Path::new("endless"), io::repeat(b' '))
+            .expect_err("an endless source is refused");
+        assert!(matches!(err, FileError::TooLarge { .. }), "{err}");
+        let exact = read_bounded(Path::new("exact"), io::repeat(b' ').take(MAX_PRESET_BYTES))
+            .expect("exactly the limit is read");
+        assert_eq!(exact.len() as u64, MAX_PRESET_BYTES);
+    }
+
+    #[test]
+    fn temporary_names_stay_short_and_unique() {
+        let long = "é".repeat(120) + ".ron";
+        let first = temp_name(OsStr::new(&long));
+        let second = temp_name(OsStr::new(&long));
+        assert_ne!(first, second);
+        assert!(first.len() < 100, "{} bytes: {first}", first.len());
+        assert!(
+            first.starts_with(".é") && first.ends_with(".tmp"),
+            "{first}"
+        );
+    }
+
+    #[test]
+    fn a_rename_that_fails_removes_the_temporary_file() {
+        // Past the checks of `write_atomic`: the target is a non-empty directory, so the rename
+        // itself fails after the temporary file was written and flushed.
+        let dir = scratch("rename-fails");
+        let target = dir.join("taken");
+        fs::create_dir(&target).expect("directory");
+        fs::write(target.join("inside"), "keep").expect("write");
+        let err = replace_via_temp(&dir, OsStr::new("taken"), &target, None, b"new")
+            .expect_err("a file cannot replace a directory");
+        assert_eq!(err.kind(), io::ErrorKind::IsADirectory, "{err}");
+        assert_eq!(
+            entries(&dir),
+            vec!["taken".to_owned()],
+            "no temporary file left"
+        );
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_dropped_temporary_file_is_removed_and_a_renamed_one_is_not() {
+        let dir = scratch("temp-guard");
+        let temp = TempFile::create(&dir, OsStr::new("plan.ron"), 0o600).expect("created");
+        assert_eq!(entries(&dir).len(), 1);
+        drop(temp);
+        assert!(entries(&dir).is_empty(), "{:?}", entries(&dir));
+
+        let mut temp = TempFile::create(&dir, OsStr::new("plan.ron"), 0o600).expect("created");
+        temp.rename_to(&dir.join("plan.ron")).expect("renamed");
+        drop(temp);
+        assert_eq!(entries(&dir), vec!["plan.ron".to_owned()]);
+        let _ = fs::remove_dir_all(dir);
+    }
 }

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use eframe::egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui, ViewportCommand};
 use serde::{Deserialize, Serialize};
 
+use super::background::busy_ui;
 use super::breach_map_tab::BreachMapTab;
 use super::breach_shading::BreachShading;
 use super::charts::{self, ChartData, Ghost};
@@ -53,8 +54,13 @@ pub enum Command {
     Redo,
     /// Open a preset compiled into the binary (asks first if there are unsaved changes).
     OpenShipped(String),
-    /// Open a preset file (asks first if there are unsaved changes).
+    /// Read a preset file in the background; [`Command::OpenLoaded`] follows if it loads.
     OpenFile(PathBuf),
+    /// A preset file finished loading: open it (asks first if there are unsaved changes).
+    OpenLoaded {
+        path: PathBuf,
+        scenario: Box<ValidScenario>,
+    },
     OpenDialog,
     /// Save to the current file, or ask for one (shipped presets are never overwritten).
     Save,
@@ -356,9 +362,15 @@ impl WhatIfApp {
         self.commands.push(command);
     }
 
-    /// Opens the preset file at `path` (the non-dialog path of Open…).
+    /// Opens the preset file at `path` (the non-dialog path of Open…). The file is read in the
+    /// background ([`Self::is_loading`]); the scenario changes only once it has loaded.
     pub fn open_path(&mut self, path: &Path) {
         self.submit(Command::OpenFile(path.to_owned()));
+    }
+
+    /// Whether a preset file is being read in the background.
+    pub fn is_loading(&self) -> bool {
+        self.presets.loading_path().is_some()
     }
 
     pub fn set_tab(&mut self, tab: Tab) {
@@ -425,14 +437,18 @@ impl WhatIfApp {
                 Some(Err(err)) => self.error = Some(format!("Shipped preset {stem}: {err}")),
                 None => self.error = Some(format!("No shipped preset is called {stem}")),
             },
-            Command::OpenFile(path) => match preset_file::load(&path) {
-                Ok(valid) => self.request_open(valid, Origin::File(path)),
-                Err(err) => {
+            Command::OpenFile(path) => {
+                // The status bar shows the read in flight; its result comes back as a command.
+                let shown = path.display().to_string();
+                if let Err(err) = self.presets.start_loading(ctx, path) {
                     self.error = Some(format!(
-                        "Could not open the preset; the scenario is unchanged.\n{err}"
+                        "Could not open {shown}; the scenario is unchanged.\n{err}"
                     ));
                 }
-            },
+            }
+            Command::OpenLoaded { path, scenario } => {
+                self.request_open(*scenario, Origin::File(path));
+            }
             Command::OpenDialog => {
                 let directory = self.current_directory();
                 self.presets.spawn_dialog(ctx, DialogKind::Open, directory);
@@ -688,7 +704,11 @@ impl WhatIfApp {
 
     fn status_bar_ui(&self, ui: &mut Ui) {
         ui.horizontal(|ui| {
-            if self.presets.is_dialog_open() {
+            if let Some(path) = self.presets.loading_path() {
+                busy_ui(ui);
+                let name = path.file_name().unwrap_or(path.as_os_str());
+                ui.label(format!("Opening {}…", name.to_string_lossy()));
+            } else if self.presets.is_dialog_open() {
                 ui.label("A file dialog is open…");
             } else {
                 ui.label(&self.status);
@@ -848,7 +868,7 @@ impl eframe::App for WhatIfApp {
         let ctx = ui.ctx().clone();
         self.keyboard_shortcuts(&ctx);
         Presets::dropped_files(&ctx, &mut self.commands);
-        self.presets.poll(&mut self.commands);
+        self.presets.poll(&ctx, &mut self.commands);
         let mut changed = self.apply_all(&ctx);
 
         egui::Panel::top("menu_bar").show(ui, |ui| self.menu_bar_ui(ui));

@@ -1,17 +1,22 @@
-//! Presets: the menu of shipped presets and file commands, native file dialogs run off the UI
-//! thread, and `.ron` files dropped on the window.
+//! Presets: the menu of shipped presets and file commands, native file dialogs and preset
+//! files read off the UI thread, and `.ron` files dropped on the window.
 //!
 //! Dialogs only pick a path; what happens with it is a [`Command`] handled by `App::apply`,
-//! which tests call directly (the non-dialog path).
+//! which tests call directly (the non-dialog path). Opening a file reads it on its own thread
+//! ([`Presets::start_loading`]); the finished read comes back as a command too, so the scenario
+//! changes only in `apply`, and only when the file loaded.
 
 use eframe::egui;
-use std::path::PathBuf;
+use std::io;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use eframe::egui::{Context, Key, KeyboardShortcut, Modifiers, Ui};
 
 use super::app::Command;
+use crate::model::ValidScenario;
 use crate::model::preset::SHIPPED_PRESETS;
+use crate::preset_file::{self, FileError};
 
 pub const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
 pub const SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
@@ -27,10 +32,17 @@ pub enum DialogKind {
     ExportMemo { suggested_name: String },
 }
 
-/// The file menu's state: at most one dialog in flight.
+/// A preset file being read on its own thread.
+struct Loading {
+    path: PathBuf,
+    receiver: Receiver<Result<ValidScenario, FileError>>,
+}
+
+/// The file menu's state: at most one dialog and one file read in flight.
 #[derive(Default)]
 pub struct Presets {
     dialog: Option<(DialogKind, Receiver<Option<PathBuf>>)>,
+    loading: Option<Loading>,
 }
 
 impl Presets {
@@ -178,8 +190,73 @@ impl Presets {
         self.dialog.is_some()
     }
 
-    /// Turns a finished dialog into its command.
-    pub fn poll(&mut self, commands: &mut Vec<Command>) {
+    /// Starts reading and validating the preset at `path` on its own thread, so a slow or odd
+    /// file never freezes the window. A read already in flight is abandoned: the file asked for
+    /// last is the one that opens. Fails only if no thread could be started.
+    pub fn start_loading(&mut self, ctx: &Context, path: PathBuf) -> io::Result<()> {
+        let (sender, receiver) = channel();
+        let worker_ctx = ctx.clone();
+        let worker_path = path.clone();
+        std::thread::Builder::new()
+            .name("preset-load".to_owned())
+            .spawn(move || {
+                // The receiver is gone when a newer load replaced this one: the result is dropped.
+                let _ = sender.send(preset_file::load(&worker_path));
+                worker_ctx.request_repaint();
+            })?;
+        self.loading = Some(Loading { path, receiver });
+        // The next frame polls the read (and shows it in the status bar).
+        ctx.request_repaint();
+        Ok(())
+    }
+
+    /// The file being read, while a read is in flight.
+    pub fn loading_path(&self) -> Option<&Path> {
+        self.loading.as_ref().map(|loading| loading.path.as_path())
+    }
+
+    /// Turns a finished dialog or file read into its command.
+    pub fn poll(&mut self, ctx: &Context, commands: &mut Vec<Command>) {
+        self.poll_dialog(commands);
+        self.poll_loading(ctx, commands);
+    }
+
+    /// A loaded file becomes [`Command::OpenLoaded`]; a file that did not load, an error that
+    /// leaves the scenario as it is.
+    fn poll_loading(&mut self, ctx: &Context, commands: &mut Vec<Command>) {
+        let Some(loading) = &self.loading else {
+            return;
+        };
+        let loaded = match loading.receiver.try_recv() {
+            Ok(loaded) => loaded,
+            Err(TryRecvError::Empty) => {
+                // A read takes milliseconds: repaint until it lands, which also keeps the busy
+                // indicator turning (and headless tests stepping until the file is open).
+                ctx.request_repaint();
+                return;
+            }
+            Err(TryRecvError::Disconnected) => {
+                commands.push(Command::ShowError(format!(
+                    "Could not open {}: the reading thread stopped; the scenario is unchanged.",
+                    loading.path.display()
+                )));
+                self.loading = None;
+                return;
+            }
+        };
+        commands.push(match loaded {
+            Ok(scenario) => Command::OpenLoaded {
+                path: loading.path.clone(),
+                scenario: Box::new(scenario),
+            },
+            Err(err) => Command::ShowError(format!(
+                "Could not open the preset; the scenario is unchanged.\n{err}"
+            )),
+        });
+        self.loading = None;
+    }
+
+    fn poll_dialog(&mut self, commands: &mut Vec<Command>) {
         let Some((kind, receiver)) = &self.dialog else {
             return;
         };
