@@ -123,7 +123,10 @@ fn meaningless_values_report_their_path() {
             "rates.sofr_pct: -1 is outside 0..=15",
         ),
         (
-            ("total_value: \"11900\"", "total_value: \"1e25\""),
+            (
+                "total_value: \"11900\"",
+                "total_value: \"10000000000000000000000000\"",
+            ),
             "openai.total_value: 10000000000000000000000000 is outside 0..=60000",
         ),
         (

@@ -2,9 +2,11 @@
 //! [`crate::model::validate`] before anything runs them.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::money::dec;
 use super::month::Month;
@@ -90,8 +92,44 @@ pub struct Meta {
     pub description: String,
     pub format_version: u32,
     /// Where each input came from, keyed by lever path (`openai.total_value`) or item id.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "unique_keys"
+    )]
     pub sources: BTreeMap<String, String>,
+}
+
+/// Reads `meta.sources`, refusing a key written twice: a map would keep only the last note,
+/// and the other would vanish without a word.
+fn unique_keys<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    struct UniqueKeys;
+
+    impl<'de> Visitor<'de> for UniqueKeys {
+        type Value = BTreeMap<String, String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a map from an input's path or id to its source note")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut notes = BTreeMap::new();
+            // Checked before the note is read, so the error points at the repeated key.
+            while let Some(key) = map.next_key::<String>()? {
+                if notes.contains_key(&key) {
+                    return Err(de::Error::custom(format_args!(
+                        "the key `{key}` is given twice"
+                    )));
+                }
+                notes.insert(key, map.next_value()?);
+            }
+            Ok(notes)
+        }
+    }
+
+    deserializer.deserialize_map(UniqueKeys)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
