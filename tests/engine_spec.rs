@@ -514,8 +514,10 @@ fn min_liquidity_threshold_is_the_larger_of_floor_and_share() {
         terms: CovenantTerms::MinLiquidity {
             floor: dec!(25),
             pct: dec!(1),
-            of_facility: "loan".into(),
+            of_facility: Some("loan".into()),
         },
+        from: None,
+        until: None,
     });
     s.opex.fixed_monthly = dec!(30);
     let o = outcome(s);
@@ -555,6 +557,8 @@ fn dscr_is_tested_at_quarter_ends_on_pledged_gross_profit() {
             facility: "loan".into(),
             min: dec!(1.5),
         },
+        from: None,
+        until: None,
     });
     let o = outcome(s);
     assert_eq!(o.covenant(0, 0), None, "not a quarter end");
@@ -583,6 +587,8 @@ fn leverage_annualises_trailing_ebitda() {
         id: "lev".into(),
         name: "lev".into(),
         terms: CovenantTerms::MaxLeverage { max: dec!(3) },
+        from: None,
+        until: None,
     });
     let o = outcome(s.clone());
     let q1 = o.covenant(2, 0).expect("quarter end");
@@ -610,6 +616,8 @@ fn leverage_is_not_tested_without_debt() {
         id: "lev".into(),
         name: "lev".into(),
         terms: CovenantTerms::MaxLeverage { max: dec!(3) },
+        from: None,
+        until: None,
     });
     let o = outcome(s);
     assert!(o.covenants.iter().all(Option::is_none));

@@ -53,7 +53,7 @@ fn groups_follow_the_mission() {
     assert_eq!(group("openai.ramp_months"), Some(Group::OpenAiContract));
     assert_eq!(
         group("core_scientific.delay_months"),
-        Some(Group::CoreScientific)
+        Some(Group::DeliveryPartners)
     );
     assert_eq!(group("ipo.amount"), Some(Group::IpoEquity));
     assert_eq!(group("microsoft_cut.cut_pct"), Some(Group::Customers));

@@ -34,7 +34,7 @@ fn moving_the_core_scientific_delay_changes_the_first_breach_kpi() {
     );
 
     harness
-        .get_by_role_and_label(Role::Slider, "Delivery delay")
+        .get_by_role_and_label(Role::Slider, "Core Scientific: delivery delay")
         .set_value_accesskit(6.0);
     harness.run();
 
@@ -236,7 +236,7 @@ fn reset_returns_a_lever_to_the_presets_value() {
     let mut harness = harness();
     let original = harness.state().lever_value("core_scientific.delay_months");
     harness
-        .get_by_role_and_label(Role::Slider, "Delivery delay")
+        .get_by_role_and_label(Role::Slider, "Core Scientific: delivery delay")
         .set_value_accesskit(9.0);
     harness.run();
     assert_ne!(

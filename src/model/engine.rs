@@ -9,7 +9,8 @@ use super::backtest::{BacktestRow, backtest, mean_absolute_error_pct};
 use super::month::Month;
 use super::outcome::{Breach, CovenantKpi, CovenantTest, FacilityMonth, Kpis, MonthRow, Outcome};
 use super::scenario::{
-    Amortization, Capacity, CovenantTerms, DelayPolicy, FacilityKind, Partner, Rate, Scenario, Site,
+    Amortization, CORE_SCIENTIFIC_ID, CovenantTerms, DelayPolicy, FacilityKind, Rate, Scenario,
+    Site,
 };
 use super::validate::ValidScenario;
 
@@ -116,8 +117,8 @@ struct FacilityPlan {
 enum CovenantPlan {
     MinLiquidity {
         floor: Decimal,
-        share: Decimal,
-        facility: usize,
+        /// `pct/100` and the facility whose balance it applies to; none for a flat floor.
+        of_facility: Option<(Decimal, usize)>,
     },
     Dscr {
         facility: usize,
@@ -150,6 +151,8 @@ struct Plan {
     revolver: Option<usize>,
     target_cash: Decimal,
     covenants: Vec<CovenantPlan>,
+    /// Each covenant's first and last tested month (spec §7.2).
+    windows: Vec<(i32, i32)>,
 }
 
 fn overflow(month: i32, what: &str) -> ModelError {
@@ -168,13 +171,9 @@ impl ContractPlan {
         let scheduled = contract.start.index();
         let term = contract.term_months as i32;
         let ramp = contract.ramp_months;
-        let delay = scenario.core_scientific.delay_months as i32;
-        let start = if contract.capacity == Capacity::CoreScientific {
-            scheduled + delay
-        } else {
-            scheduled
-        };
-        let end = match scenario.core_scientific.delay_policy {
+        let (delay, policy) = partner_delay(scenario, contract.capacity.partner_id());
+        let start = scheduled + delay;
+        let end = match policy {
             DelayPolicy::Shift => start + term,
             DelayPolicy::Truncate => scheduled + term,
         };
@@ -249,7 +248,6 @@ impl ContractPlan {
 impl Plan {
     fn new(scenario: &Scenario) -> Result<Self, ModelError> {
         let horizon = scenario.horizon_months as usize;
-        let delay = scenario.core_scientific.delay_months as i32;
         let facility_index = |id: &str| scenario.facilities.iter().position(|f| f.id == id);
         // Pledged revenue only matters to a facility that a coverage covenant tests.
         let coverage_tested = |id: &str| {
@@ -285,11 +283,7 @@ impl Plan {
         let mut sites = Vec::new();
         for site in &scenario.sites {
             let scheduled = site.online.index();
-            let online = if site.partner == Partner::CoreScientific {
-                scheduled + delay
-            } else {
-                scheduled
-            };
+            let online = scheduled + partner_delay(scenario, site.partner.partner_id()).0;
             let anchor = if scenario.capex.follows_delay {
                 online
             } else {
@@ -433,14 +427,27 @@ impl Plan {
                     of_facility,
                 } => CovenantPlan::MinLiquidity {
                     floor: *floor,
-                    share: pct / HUNDRED,
-                    facility: facility_index(of_facility).unwrap_or_default(),
+                    // A flat floor (no facility) ignores `pct`.
+                    of_facility: of_facility
+                        .as_deref()
+                        .and_then(facility_index)
+                        .map(|facility| (pct / HUNDRED, facility)),
                 },
                 CovenantTerms::Dscr { facility, min } => CovenantPlan::Dscr {
                     facility: facility_index(facility).unwrap_or_default(),
                     min: *min,
                 },
                 CovenantTerms::MaxLeverage { max } => CovenantPlan::MaxLeverage { max: *max },
+            })
+            .collect();
+        let windows = scenario
+            .covenants
+            .iter()
+            .map(|covenant| {
+                (
+                    covenant.from.map_or(i32::MIN, Month::index),
+                    covenant.until.map_or(i32::MAX, Month::index),
+                )
             })
             .collect();
 
@@ -460,6 +467,7 @@ impl Plan {
             other_opex_share: scenario.opex.other_opex_pct / HUNDRED,
             gross_share: Decimal::ONE - cost_share,
             facilities,
+            windows,
             revolver: scenario
                 .facilities
                 .iter()
@@ -550,6 +558,25 @@ impl PriceFactors {
             };
         }
         Ok(revenue)
+    }
+}
+
+/// A delivery partner's delay, in months, and its policy (spec §7.1); `None` (own capacity,
+/// existing capacity) is never late. The v1 section is the partner `core_scientific`.
+fn partner_delay(scenario: &Scenario, partner: Option<&str>) -> (i32, DelayPolicy) {
+    match partner {
+        None => (0, DelayPolicy::Shift),
+        Some(CORE_SCIENTIFIC_ID) => (
+            scenario.core_scientific.delay_months as i32,
+            scenario.core_scientific.delay_policy,
+        ),
+        Some(id) => scenario
+            .partners
+            .iter()
+            .find(|partner| partner.id == id)
+            .map_or((0, DelayPolicy::Shift), |partner| {
+                (partner.delay_months as i32, partner.delay_policy)
+            }),
     }
 }
 
@@ -804,14 +831,18 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
             trailing_ebitda -= months[t - 12].ebitda;
         }
         let quarter_end = t % 3 == 2;
-        for covenant in &plan.covenants {
+        for (covenant, &(from, until)) in plan.covenants.iter().zip(&plan.windows) {
+            if ti < from || ti > until {
+                // Outside its window a covenant is not tested at all.
+                covenant_tests.push(None);
+                continue;
+            }
             let test = match *covenant {
-                CovenantPlan::MinLiquidity {
-                    floor,
-                    share,
-                    facility,
-                } => {
-                    let threshold = floor.max(share * balances[facility]);
+                CovenantPlan::MinLiquidity { floor, of_facility } => {
+                    let threshold = match of_facility {
+                        Some((share, facility)) => floor.max(share * balances[facility]),
+                        None => floor,
+                    };
                     let headroom_pct = (liquidity - threshold) / threshold * HUNDRED;
                     Some(CovenantTest {
                         value: Some(liquidity),

@@ -13,9 +13,7 @@ use serde::Serialize;
 
 use super::money::parse_decimal;
 use super::month::Month;
-use super::scenario::{
-    Amortization, Capacity, CovenantTerms, DelayPolicy, FacilityKind, Partner, Rate, Scenario,
-};
+use super::scenario::{Amortization, CovenantTerms, DelayPolicy, FacilityKind, Rate, Scenario};
 
 /// The groups of the levers panel, in the order the app shows them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -23,7 +21,7 @@ pub enum Group {
     InterestRates,
     DrawAmounts,
     OpenAiContract,
-    CoreScientific,
+    DeliveryPartners,
     Customers,
     GpuPrices,
     IpoEquity,
@@ -39,7 +37,7 @@ impl Group {
         Self::InterestRates,
         Self::DrawAmounts,
         Self::OpenAiContract,
-        Self::CoreScientific,
+        Self::DeliveryPartners,
         Self::Customers,
         Self::GpuPrices,
         Self::IpoEquity,
@@ -55,7 +53,7 @@ impl Group {
             Self::InterestRates => "Interest rates",
             Self::DrawAmounts => "Draw amounts",
             Self::OpenAiContract => "OpenAI contract",
-            Self::CoreScientific => "Core Scientific",
+            Self::DeliveryPartners => "Delivery partners",
             Self::Customers => "Customers",
             Self::GpuPrices => "GPU prices",
             Self::IpoEquity => "IPO & equity",
@@ -74,7 +72,7 @@ impl Group {
             Self::InterestRates
                 | Self::DrawAmounts
                 | Self::OpenAiContract
-                | Self::CoreScientific
+                | Self::DeliveryPartners
                 | Self::Customers
                 | Self::GpuPrices
                 | Self::IpoEquity
@@ -151,8 +149,11 @@ pub(crate) enum Slot<'a> {
     Decimal(&'a mut Decimal),
     Count(&'a mut u32),
     Month(&'a mut Month),
-    Capacity(&'a mut Capacity),
-    Partner(&'a mut Partner),
+    /// A month that may be absent (a covenant window's end): absent reads as `default`.
+    OptionalMonth {
+        slot: &'a mut Option<Month>,
+        default: Month,
+    },
     DelayPolicy(&'a mut DelayPolicy),
     Flag(&'a mut bool),
 }
@@ -204,8 +205,6 @@ impl Field<'_> {
     }
 }
 
-const CAPACITY_CHOICES: &[&str] = &["Existing", "CoreScientific"];
-const PARTNER_CHOICES: &[&str] = &["Own", "CoreScientific"];
 const POLICY_CHOICES: &[&str] = &["Shift", "Truncate"];
 const FLAG_CHOICES: &[&str] = &["false", "true"];
 
@@ -247,6 +246,8 @@ const LATEST_MATURITY: Month = Month::ym(2040, 12);
 #[rustfmt::skip]
 pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut(Field<'a>)) {
     use Group as G;
+    // A covenant window's end defaults to the horizon's last month (read before the borrows).
+    let last_month = Month::from_index(scenario.horizon_months as i32 - 1);
     let section = |item: &'a str, name, label, group, unit, kind, slot| Field {
         item, is_list_item: false, name, owner: None, label, group, unit, kind, slot,
     };
@@ -268,7 +269,6 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
         visit(field("term_months", "term", "months", whole(1, 120), Slot::Count(&mut contract.term_months)));
         visit(field("ramp_months", "ramp", "months", whole(0, 36), Slot::Count(&mut contract.ramp_months)));
         visit(field("prepay_pct", "prepayment", "%", PCT_0_100, Slot::Decimal(&mut contract.prepay_pct)));
-        visit(field("capacity", "capacity", "", choice(CAPACITY_CHOICES), Slot::Capacity(&mut contract.capacity)));
     }
 
     for cut in &mut scenario.customer_cuts {
@@ -280,8 +280,16 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
     }
 
     let cs = &mut scenario.core_scientific;
-    visit(section("core_scientific", "delay_months", "Delivery delay", G::CoreScientific, "months", whole(0, 36), Slot::Count(&mut cs.delay_months)));
-    visit(section("core_scientific", "delay_policy", "Delayed contracts", G::CoreScientific, "", choice(POLICY_CHOICES), Slot::DelayPolicy(&mut cs.delay_policy)));
+    let core_scientific = Some(("", "Core Scientific"));
+    visit(Field { owner: core_scientific, ..section("core_scientific", "delay_months", "delivery delay", G::DeliveryPartners, "months", whole(0, 36), Slot::Count(&mut cs.delay_months)) });
+    visit(Field { owner: core_scientific, ..section("core_scientific", "delay_policy", "delayed contracts", G::DeliveryPartners, "", choice(POLICY_CHOICES), Slot::DelayPolicy(&mut cs.delay_policy)) });
+    for partner in &mut scenario.partners {
+        let item = partner.id.as_str();
+        let owner = Some(("", partner.name.as_str()));
+        let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group: G::DeliveryPartners, unit, kind, slot };
+        visit(field("delay_months", "delivery delay", "months", whole(0, 36), Slot::Count(&mut partner.delay_months)));
+        visit(field("delay_policy", "delayed contracts", "", choice(POLICY_CHOICES), Slot::DelayPolicy(&mut partner.delay_policy)));
+    }
 
     let opex = &mut scenario.opex;
     visit(section("opex", "cost_of_revenue_pct", "Cost of revenue", G::CostsCapex, "% of revenue", PCT_0_100, Slot::Decimal(&mut opex.cost_of_revenue_pct)));
@@ -303,7 +311,6 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
         visit(field("online", "online", "", months(EARLIEST_INPUT, LATEST_INPUT), Slot::Month(&mut site.online)));
         visit(field("capex_per_mw", "capex per MW", "$M/MW", number(dec!(0), dec!(100), dec!(0.5)), Slot::Decimal(&mut site.capex_per_mw)));
         visit(field("reimbursement", "partner reimbursement", "$M", number(dec!(0), dec!(10000), dec!(10)), Slot::Decimal(&mut site.reimbursement)));
-        visit(field("partner", "built by", "", choice(PARTNER_CHOICES), Slot::Partner(&mut site.partner)));
         visit(Field { group: G::GpuPrices, ..field("revenue_per_mw_month", "revenue per MW", "$M/MW/month", number(dec!(0), dec!(3), dec!(0.01)), Slot::Decimal(&mut site.revenue_per_mw_month)) });
         visit(field("fill_months", "months to fill", "months", whole(1, 36), Slot::Count(&mut site.fill_months)));
     }
@@ -378,6 +385,9 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
             CovenantTerms::Dscr { min, .. } => visit(field("min", "minimum coverage", "x", number(dec!(0.1), dec!(10), dec!(0.05)), Slot::Decimal(min))),
             CovenantTerms::MaxLeverage { max } => visit(field("max", "maximum leverage", "x", number(dec!(0.5), dec!(30), dec!(0.1)), Slot::Decimal(max))),
         }
+        // Spec §7.2: the window a covenant is tested in; absent means the whole horizon.
+        visit(field("from", "tested from", "", months(FIRST_MODEL_MONTH, LATEST_INPUT), Slot::OptionalMonth { slot: &mut covenant.from, default: FIRST_MODEL_MONTH }));
+        visit(field("until", "tested until", "", months(FIRST_MODEL_MONTH, LATEST_INPUT), Slot::OptionalMonth { slot: &mut covenant.until, default: last_month }));
     }
 }
 
@@ -387,8 +397,7 @@ impl Slot<'_> {
             Slot::Decimal(value) => LeverValue::Number(**value),
             Slot::Count(value) => LeverValue::Number(Decimal::from(**value)),
             Slot::Month(month) => LeverValue::Month(**month),
-            Slot::Capacity(capacity) => LeverValue::Choice(CAPACITY_CHOICES[**capacity as usize]),
-            Slot::Partner(partner) => LeverValue::Choice(PARTNER_CHOICES[**partner as usize]),
+            Slot::OptionalMonth { slot, default } => LeverValue::Month(slot.unwrap_or(*default)),
             Slot::DelayPolicy(policy) => LeverValue::Choice(POLICY_CHOICES[**policy as usize]),
             Slot::Flag(flag) => LeverValue::Choice(FLAG_CHOICES[usize::from(**flag)]),
         }
@@ -405,18 +414,10 @@ impl Slot<'_> {
                     .ok_or_else(|| format!("{value} is not a whole number"))?;
             }
             (Slot::Month(slot), LeverValue::Month(month)) => **slot = *month,
-            (Slot::Capacity(slot), LeverValue::Choice(name)) => {
-                **slot = if *name == "CoreScientific" {
-                    Capacity::CoreScientific
-                } else {
-                    Capacity::Existing
-                }
-            }
-            (Slot::Partner(slot), LeverValue::Choice(name)) => {
-                **slot = if *name == "CoreScientific" {
-                    Partner::CoreScientific
-                } else {
-                    Partner::Own
+            // Setting the shown default on an absent month keeps it absent (the file unchanged).
+            (Slot::OptionalMonth { slot, default }, LeverValue::Month(month)) => {
+                if slot.is_some() || month != default {
+                    **slot = Some(*month);
                 }
             }
             (Slot::DelayPolicy(slot), LeverValue::Choice(name)) => {

@@ -45,6 +45,9 @@ pub struct Scenario {
     pub customer_cuts: Vec<CustomerCut>,
     #[serde(default)]
     pub core_scientific: CoreScientific,
+    /// Delivery partners other than Core Scientific (spec §7.1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partners: Vec<DeliveryPartner>,
     pub opex: Opex,
     #[serde(default)]
     pub sites: Vec<Site>,
@@ -70,13 +73,26 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// The lowest format version that holds this scenario: 2 once any spec §6 field is used.
+    /// The lowest format version that holds this scenario: 2 once any spec §6 or §7 field is
+    /// used (a partner's sites and contracts name a listed partner, so `partners` covers them).
     pub fn required_format_version(&self) -> u32 {
         let uses_v2 = !self.market.is_neutral()
             || !self.reported.is_empty()
             || !self.capex.profile.is_empty()
             || !self.opex.cost_per_mw_month.is_zero()
             || self.facilities.iter().any(|f| f.funds.is_some())
+            || !self.partners.is_empty()
+            || self.covenants.iter().any(|c| {
+                c.from.is_some()
+                    || c.until.is_some()
+                    || matches!(
+                        c.terms,
+                        CovenantTerms::MinLiquidity {
+                            of_facility: None,
+                            ..
+                        }
+                    )
+            })
             || self.sites.iter().any(|s| {
                 !s.revenue_per_mw_month.is_zero() || s.fill_months != 1 || s.pledged_to.is_some()
             });
@@ -150,13 +166,28 @@ pub struct Rates {
     pub sofr_pct: Decimal,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// What a contract is served from (spec §7.1). Written `Existing`, `CoreScientific`, or a
+/// partner's id bare (`capacity: galaxy`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub enum Capacity {
     /// Served from capacity already online: never delayed.
     #[default]
     Existing,
     /// Served from Core Scientific sites: starts `core_scientific.delay_months` late.
     CoreScientific,
+    /// Served from another delivery partner's sites: starts that partner's delay late.
+    Partner(String),
+}
+
+impl Capacity {
+    /// The delivery partner whose delay moves this contract, if any.
+    pub fn partner_id(&self) -> Option<&str> {
+        match self {
+            Self::Existing => None,
+            Self::CoreScientific => Some(CORE_SCIENTIFIC_ID),
+            Self::Partner(id) => Some(id),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -205,6 +236,22 @@ pub struct CoreScientific {
     pub delay_policy: DelayPolicy,
 }
 
+/// The id under which the v1 `core_scientific` section is a delivery partner (spec §7.1).
+pub const CORE_SCIENTIFIC_ID: &str = "core_scientific";
+
+/// A data-centre partner that builds sites for us (spec §7.1): its sites, and the contracts
+/// served from them, come online `delay_months` late.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryPartner {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub delay_months: u32,
+    #[serde(default)]
+    pub delay_policy: DelayPolicy,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Opex {
@@ -222,11 +269,149 @@ pub struct Opex {
     pub cost_per_mw_month: Decimal,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// Who builds a site (spec §7.1). Written `Own`, `CoreScientific`, or a partner's id bare
+/// (`partner: galaxy`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub enum Partner {
     #[default]
     Own,
     CoreScientific,
+    /// Another delivery partner, by id.
+    Id(String),
+}
+
+impl Partner {
+    /// The delivery partner whose delay moves this site, if any.
+    pub fn partner_id(&self) -> Option<&str> {
+        match self {
+            Self::Own => None,
+            Self::CoreScientific => Some(CORE_SCIENTIFIC_ID),
+            Self::Id(id) => Some(id),
+        }
+    }
+}
+
+/// RON spells a partner reference as a bare word: the v1 names (`Own`, `Existing`,
+/// `CoreScientific`) or a partner's id. RON only hands a bare word's text to an enum's variant
+/// name, so both are read and written through that path; a partner id is written back raw.
+mod partner_ref {
+    use std::fmt;
+
+    use serde::de::{self, Deserializer, EnumAccess, VariantAccess, Visitor};
+    use serde::{Deserialize, Serialize, Serializer};
+
+    use super::{CORE_SCIENTIFIC_ID, Capacity, Partner};
+
+    /// The bare word, read as an identifier.
+    struct Word(String);
+
+    impl<'de> Deserialize<'de> for Word {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct WordVisitor;
+            impl Visitor<'_> for WordVisitor {
+                type Value = Word;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a name")
+                }
+                fn visit_str<E: de::Error>(self, text: &str) -> Result<Word, E> {
+                    Ok(Word(text.to_owned()))
+                }
+            }
+            deserializer.deserialize_identifier(WordVisitor)
+        }
+    }
+
+    /// Reads a bare word (`Own`, `galaxy`) or, for JSON and other formats, a string.
+    fn read_word<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        name: &'static str,
+        variants: &'static [&'static str],
+    ) -> Result<String, D::Error> {
+        struct WordOrString;
+        impl<'de> Visitor<'de> for WordOrString {
+            type Value = String;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a bare name: a built-in one or a delivery partner's id")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<String, E> {
+                Ok(text.to_owned())
+            }
+            fn visit_enum<A: EnumAccess<'de>>(self, access: A) -> Result<String, A::Error> {
+                let (word, variant): (Word, _) = access.variant()?;
+                variant.unit_variant()?;
+                Ok(word.0)
+            }
+        }
+        deserializer.deserialize_enum(name, variants, WordOrString)
+    }
+
+    /// Writes a bare word: a built-in name as a unit variant, a partner id raw in RON.
+    fn write_word<S: Serializer>(
+        serializer: S,
+        name: &'static str,
+        builtin: Option<(u32, &'static str)>,
+        id: &str,
+    ) -> Result<S::Ok, S::Error> {
+        match builtin {
+            Some((index, variant)) => serializer.serialize_unit_variant(name, index, variant),
+            None if serializer.is_human_readable() => match ron::value::RawValue::from_ron(id) {
+                Ok(raw) => raw.serialize(serializer),
+                Err(_) => serializer.serialize_str(id),
+            },
+            None => serializer.serialize_str(id),
+        }
+    }
+
+    const CAPACITY: &[&str] = &["Existing", "CoreScientific"];
+    const PARTNER: &[&str] = &["Own", "CoreScientific"];
+
+    impl<'de> Deserialize<'de> for Capacity {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            Ok(
+                match read_word(deserializer, "Capacity", CAPACITY)?.as_str() {
+                    "Existing" => Self::Existing,
+                    "CoreScientific" | CORE_SCIENTIFIC_ID => Self::CoreScientific,
+                    id => Self::Partner(id.to_owned()),
+                },
+            )
+        }
+    }
+
+    impl Serialize for Capacity {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Existing => write_word(serializer, "Capacity", Some((0, "Existing")), ""),
+                Self::CoreScientific => {
+                    write_word(serializer, "Capacity", Some((1, "CoreScientific")), "")
+                }
+                Self::Partner(id) => write_word(serializer, "Capacity", None, id),
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Partner {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            Ok(
+                match read_word(deserializer, "Partner", PARTNER)?.as_str() {
+                    "Own" => Self::Own,
+                    "CoreScientific" | CORE_SCIENTIFIC_ID => Self::CoreScientific,
+                    id => Self::Id(id.to_owned()),
+                },
+            )
+        }
+    }
+
+    impl Serialize for Partner {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::Own => write_word(serializer, "Partner", Some((0, "Own")), ""),
+                Self::CoreScientific => {
+                    write_word(serializer, "Partner", Some((1, "CoreScientific")), "")
+                }
+                Self::Id(id) => write_word(serializer, "Partner", None, id),
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -400,7 +585,9 @@ pub enum CovenantTerms {
         floor: Decimal,
         #[serde(with = "dec")]
         pct: Decimal,
-        of_facility: String,
+        /// The facility whose balance `pct` applies to; none means a flat `floor`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        of_facility: Option<String>,
     },
     /// Pledged contracts' gross profit over a facility's debt service, at quarter ends.
     Dscr {
@@ -421,6 +608,12 @@ pub struct Covenant {
     pub id: String,
     pub name: String,
     pub terms: CovenantTerms,
+    /// The first and last months it is tested in, inclusive (spec §7.2); none means from the
+    /// start or to the end of the horizon. Outside its window it is not tested at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Month>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Month>,
 }
 
 /// GPU rental prices, applied to capacity revenue only: named contracts are fixed-price.

@@ -7,7 +7,10 @@ use std::fmt;
 use rust_decimal::Decimal;
 
 use super::levers::out_of_range_fields;
-use super::scenario::{Amortization, CovenantTerms, FORMAT_VERSION, FacilityKind, Scenario};
+use super::scenario::{
+    Amortization, CORE_SCIENTIFIC_ID, CoreScientific, CovenantTerms, FORMAT_VERSION, FacilityKind,
+    Scenario,
+};
 
 /// A scenario that [`validate`] accepted. The engine runs only these.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,7 +67,7 @@ fn is_slug(id: &str) -> bool {
 }
 
 /// Section names a list item's id may not take, or its paths would shadow theirs.
-const SECTION_NAMES: [&str; 10] = [
+const SECTION_NAMES: [&str; 11] = [
     "meta",
     "opening",
     "rates",
@@ -74,6 +77,7 @@ const SECTION_NAMES: [&str; 10] = [
     "revolver_policy",
     "market",
     "reported",
+    "partners",
     "montecarlo",
 ];
 
@@ -106,15 +110,40 @@ pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError
         issue("meta.name".into(), "a scenario needs a name".into());
     }
 
+    // Spec §7.1: the partner `core_scientific` may be listed instead of the v1 section; in
+    // memory it is always the section, so its levers and the engine have one home.
+    if let Some(index) = scenario
+        .partners
+        .iter()
+        .position(|partner| partner.id == CORE_SCIENTIFIC_ID)
+    {
+        let listed = scenario.partners.remove(index);
+        if scenario.core_scientific != CoreScientific::default() {
+            issue(
+                format!("partners[{index}]"),
+                "Core Scientific is given twice, as `core_scientific` and in `partners`; keep one"
+                    .into(),
+            );
+        }
+        scenario.core_scientific = CoreScientific {
+            delay_months: listed.delay_months,
+            delay_policy: listed.delay_policy,
+        };
+    }
+
     let mut ids = HashSet::new();
     let lists = [
         (
-            "contracts",
+            "partners",
             scenario
-                .contracts
+                .partners
                 .iter()
-                .map(|c| c.id.as_str())
+                .map(|p| p.id.as_str())
                 .collect::<Vec<_>>(),
+        ),
+        (
+            "contracts",
+            scenario.contracts.iter().map(|c| c.id.as_str()).collect(),
         ),
         (
             "customer_cuts",
@@ -186,6 +215,31 @@ pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError
                 format!("no facility has the id `{facility}`"),
             );
         }
+    }
+    let partner_ids: HashSet<&str> = scenario
+        .partners
+        .iter()
+        .map(|p| p.id.as_str())
+        .chain([CORE_SCIENTIFIC_ID])
+        .collect();
+    let mut unknown_partner = |path: String, id: Option<&str>| {
+        if let Some(id) = id
+            && !partner_ids.contains(id)
+        {
+            issue(
+                path,
+                format!("no delivery partner has the id `{id}` (add it to `partners`)"),
+            );
+        }
+    };
+    for contract in &scenario.contracts {
+        unknown_partner(
+            format!("{}.capacity", contract.id),
+            contract.capacity.partner_id(),
+        );
+    }
+    for site in &scenario.sites {
+        unknown_partner(format!("{}.partner", site.id), site.partner.partner_id());
     }
     for site in &scenario.sites {
         if let Some(facility) = &site.pledged_to
@@ -272,8 +326,11 @@ pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError
 
     for covenant in &scenario.covenants {
         let id = &covenant.id;
+
         let facility = match &covenant.terms {
-            CovenantTerms::MinLiquidity { of_facility, .. } => Some(("of_facility", of_facility)),
+            CovenantTerms::MinLiquidity { of_facility, .. } => of_facility
+                .as_ref()
+                .map(|facility| ("of_facility", facility)),
             CovenantTerms::Dscr { facility, .. } => Some(("facility", facility)),
             CovenantTerms::MaxLeverage { .. } => None,
         };
