@@ -13,6 +13,7 @@ use crate::model::backtest::{Figure, error_pct_text};
 use crate::model::levers::apply_assignments;
 use crate::model::money::round_for_display;
 use crate::model::outcome::Cell;
+use crate::model::warnings::warnings;
 use crate::model::{
     Kpis, LeverKind, Outcome, Scenario, ValidScenario, levers, run, to_ron, validate,
 };
@@ -73,16 +74,25 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ShowFormat::Ron)]
         format: ShowFormat,
     },
-    /// Validate presets; the exit code is 0 only if all are valid.
+    /// Validate presets; the exit code is 0 only if all are valid. Warnings (inputs that do
+    /// nothing or probably mean something else) follow each valid preset and do not fail it.
     Check {
         #[arg(required = true)]
         presets: Vec<String>,
     },
-    /// List every lever: path, label, group, unit, range and source.
+    /// List every lever of a preset: path, label, group, unit, range and source.
     Levers {
-        /// Preset whose items name the levers (`default` for the embedded one).
-        #[arg(long, default_value = "default")]
-        preset: String,
+        /// A preset file, or `default` for the embedded S-1 base scenario (the default). Lever
+        /// paths follow the preset's ids, so each preset has its own list.
+        preset: Option<String>,
+        /// The former spelling of the preset argument, kept so scripts that use it still work.
+        #[arg(
+            long = "preset",
+            value_name = "PRESET",
+            hide = true,
+            conflicts_with = "preset"
+        )]
+        preset_option: Option<String>,
         #[arg(long, value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
     },
@@ -202,7 +212,12 @@ pub fn execute(command: Command, out: &mut dyn Write) -> Result<bool> {
             let mut all_valid = true;
             for preset in presets {
                 match load_unvalidated(&preset).and_then(|scenario| Ok(validate(scenario)?)) {
-                    Ok(valid) => writeln!(out, "ok   {preset}: {}", valid.scenario().meta.name)?,
+                    Ok(valid) => {
+                        writeln!(out, "ok   {preset}: {}", valid.scenario().meta.name)?;
+                        for warning in warnings(valid.scenario()) {
+                            writeln!(out, "  warning: {warning}")?;
+                        }
+                    }
                     Err(err) => {
                         all_valid = false;
                         writeln!(out, "FAIL {}", error_report(&err))?;
@@ -211,8 +226,13 @@ pub fn execute(command: Command, out: &mut dyn Write) -> Result<bool> {
             }
             return Ok(all_valid);
         }
-        Command::Levers { preset, format } => {
-            let scenario = load_unvalidated(&preset)?;
+        Command::Levers {
+            preset,
+            preset_option,
+            format,
+        } => {
+            let preset = preset.or(preset_option);
+            let scenario = load_unvalidated(preset.as_deref().unwrap_or("default"))?;
             let text = match format {
                 TextFormat::Text => levers_text(&scenario),
                 TextFormat::Json => serde_json::to_string_pretty(&levers_json(&scenario))? + "\n",

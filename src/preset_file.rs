@@ -8,6 +8,10 @@
 //! target, is flushed to disk and renamed over it, so a failed save never leaves a half-written
 //! file behind and never leaves the temporary file either.
 //!
+//! A preset that extends another (spec §7.3) names its base by a shipped stem or by a path
+//! relative to itself: [`load`] reads such bases from disk under the same rules, and
+//! [`save_extends`] writes one only after reading it back from where it goes.
+//!
 //! Unix only, like the rest of the app (it targets Linux desktops): the file-type checks and the
 //! open flags come from `std::os::unix` and `libc`.
 
@@ -21,7 +25,12 @@ use std::path::{Path, PathBuf};
 use std::str::Utf8Error;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::model::{PresetError, Scenario, ValidScenario, parse_preset, to_ron};
+use crate::model::extends::{ExtendsFile, changes_against};
+use crate::model::preset::{
+    BaseText, ExtendsError, PresetSource, SHIPPED_PRESETS, is_extends, parse_extends_file,
+    resolve_preset,
+};
+use crate::model::{PresetError, Scenario, ValidScenario, parse_preset, to_ron, validate};
 
 /// Largest preset we read; a real one is a few kB, so anything bigger is a wrong file.
 pub const MAX_PRESET_BYTES: u64 = 4 * 1024 * 1024;
@@ -52,6 +61,13 @@ pub enum FileError {
     NotText { path: PathBuf, error: Utf8Error },
     #[error("{path}: {error}")]
     Preset { path: PathBuf, error: PresetError },
+    /// A preset that extends another did not resolve; the message names the file at fault.
+    #[error("{0}")]
+    Extends(Box<ExtendsError>),
+    #[error(
+        "{path}: read back from there, these changes would not give the scenario (its base changed on disk since it was opened, or the scenario differs from it in a part a file of changes cannot hold); Save As a whole preset instead"
+    )]
+    NotReproduced { path: PathBuf },
     #[error("{path} is read-only; Save As to write elsewhere")]
     ReadOnly { path: PathBuf },
     #[error("{path} does not name a file")]
@@ -145,15 +161,100 @@ fn require_regular(path: &Path, metadata: &Metadata) -> Result<(), FileError> {
 /// pipe is refused, named or not (bash's `<(…)` too: redirect it to standard input instead). A
 /// terminal on standard input is a character device and is refused, rather than waiting for
 /// someone to type a preset.
+///
+/// A preset that extends another is resolved: its bases are read as the preset is, each relative
+/// to the file that names it, and the resolved scenario is validated.
 pub fn load(path: &Path) -> Result<ValidScenario, FileError> {
+    let text = read_text(path)?;
+    parse_at(path, &text, None)
+}
+
+/// The text of the file at `path`, read under [`load`]'s rules.
+fn read_text(path: &Path) -> Result<String, FileError> {
     let bytes = read_bounded_file(path)?;
-    let text = std::str::from_utf8(&bytes).map_err(|error| FileError::NotText {
+    String::from_utf8(bytes).map_err(|error| FileError::NotText {
         path: path.to_owned(),
-        error,
+        error: error.utf8_error(),
+    })
+}
+
+/// A preset file met while resolving `extends`: the path it was reached by (a relative base is
+/// read from its directory, as written) and the file it is (its canonical path), so a circle is
+/// seen however the file is named.
+#[derive(Clone, Debug)]
+struct DiskPreset {
+    path: PathBuf,
+    identity: PathBuf,
+}
+
+impl DiskPreset {
+    fn at(path: &Path) -> Self {
+        Self {
+            path: path.to_owned(),
+            identity: identity(path),
+        }
+    }
+}
+
+impl PartialEq for DiskPreset {
+    fn eq(&self, other: &Self) -> bool {
+        self.identity == other.identity
+    }
+}
+
+/// The canonical path of `path`; for a file that does not exist yet, its directory's canonical
+/// path and its name; failing that, the path as it is.
+fn identity(path: &Path) -> PathBuf {
+    if let Ok(canonical) = fs::canonicalize(path) {
+        return canonical;
+    }
+    let parent = path
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match (fs::canonicalize(parent), path.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => path.to_owned(),
+    }
+}
+
+/// Reads `text` as the preset at `path` and validates it. Its bases are read from disk relative
+/// to it; when `pending` is given, `text` is what is about to be written at `path`, and a base
+/// that is that file reads `text` too (so a file that would extend itself is seen as a circle).
+fn parse_at(path: &Path, text: &str, pending: Option<&str>) -> Result<ValidScenario, FileError> {
+    let top = DiskPreset::at(path);
+    let mut read_base = |from: &DiskPreset, base: &str| {
+        let dir = from.path.parent().unwrap_or(Path::new(""));
+        // `components` drops the `./` of `./base.ron`, so errors name the file plainly.
+        let base_path: PathBuf = dir.join(base).components().collect();
+        let found = DiskPreset::at(&base_path);
+        let text = match pending {
+            Some(pending) if found == top => pending.to_owned(),
+            _ => read_text(&base_path).map_err(|err| err.to_string())?,
+        };
+        Ok(BaseText {
+            location: found,
+            name: base_path.display().to_string(),
+            text,
+        })
+    };
+    let name = path.display().to_string();
+    let scenario = resolve_preset(
+        PresetSource::External(top.clone()),
+        &name,
+        text,
+        &mut read_base,
+    )
+    .map_err(|error| match error {
+        PresetError::Extends(error) => FileError::Extends(error),
+        error => FileError::Preset {
+            path: path.to_owned(),
+            error,
+        },
     })?;
-    parse_preset(text).map_err(|error| FileError::Preset {
+    validate(scenario).map_err(|error| FileError::Preset {
         path: path.to_owned(),
-        error,
+        error: PresetError::Invalid(error),
     })
 }
 
@@ -225,6 +326,91 @@ pub fn save(path: &Path, scenario: &Scenario) -> Result<(), FileError> {
         message: err.to_string(),
     })?;
     write_atomic(path, text.as_bytes())
+}
+
+/// Writes `file`, a preset that extends another, at `path`, as [`write_atomic`] does, once reading
+/// it back from there gives `expected`: a file that would extend itself (directly or through its
+/// base) is refused as the circle it would be, and so is one that would lose a difference a file
+/// of changes cannot hold.
+pub fn save_extends(
+    path: &Path,
+    file: &ExtendsFile,
+    expected: &ValidScenario,
+) -> Result<(), FileError> {
+    let text = file.to_ron().map_err(|err| FileError::Serialise {
+        path: path.to_owned(),
+        message: err.to_string(),
+    })?;
+    if parse_at(path, &text, Some(&text))? != *expected {
+        return Err(FileError::NotReproduced {
+            path: path.to_owned(),
+        });
+    }
+    write_atomic(path, text.as_bytes())
+}
+
+/// Saves `scenario` over the preset file at `path` in the form that file has: a file that extends
+/// another stays one, written as changes to the same base (read again now, see
+/// [`changes_against`]); any other file, or none, is written whole as [`save`] does.
+pub fn save_in_place(path: &Path, scenario: &ValidScenario) -> Result<(), FileError> {
+    let existing = match read_text(path) {
+        Ok(text) => text,
+        Err(FileError::Io { error, .. }) if error.kind() == io::ErrorKind::NotFound => {
+            return save(path, scenario.scenario());
+        }
+        Err(err) => return Err(err),
+    };
+    let existing = existing.strip_prefix('\u{FEFF}').unwrap_or(&existing);
+    if !is_extends(existing) {
+        return save(path, scenario.scenario());
+    }
+    let base_name = parse_extends_file(existing)
+        .map_err(|error| FileError::Preset {
+            path: path.to_owned(),
+            error,
+        })?
+        .extends;
+    let base = match SHIPPED_PRESETS.iter().find(|(stem, _)| *stem == base_name) {
+        Some((_, text)) => parse_preset(text).map_err(|error| FileError::Preset {
+            path: path.to_owned(),
+            error,
+        })?,
+        None => load(&path.parent().unwrap_or(Path::new("")).join(&base_name))?,
+    };
+    let file = changes_against(base.scenario(), scenario.scenario(), &base_name);
+    save_extends(path, &file, scenario)
+}
+
+/// How a preset written at `file` names the preset at `base` in its `extends`: a path relative to
+/// `file`'s directory (`../plans/base.ron`), or `base` made absolute when they share no
+/// directory. `None` when the path is not UTF-8 text, which RON cannot hold.
+pub fn relative_reference(file: &Path, base: &Path) -> Option<String> {
+    let dir = std::path::absolute(file).ok()?.parent()?.to_path_buf();
+    let base = std::path::absolute(base).ok()?;
+    let dir_parts: Vec<_> = dir.components().collect();
+    let base_parts: Vec<_> = base.components().collect();
+    let common = dir_parts
+        .iter()
+        .zip(&base_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    // Only the root in common: an absolute path says it more plainly than `../../..`.
+    if common <= 1 {
+        return base.to_str().map(str::to_owned);
+    }
+    let mut relative = PathBuf::new();
+    for _ in common..dir_parts.len() {
+        relative.push("..");
+    }
+    for part in base_parts.get(common..).unwrap_or_default() {
+        relative.push(part);
+    }
+    let relative = relative.to_str()?;
+    // A bare name that is also a shipped stem would read the shipped preset instead.
+    if SHIPPED_PRESETS.iter().any(|(stem, _)| *stem == relative) {
+        return Some(format!("./{relative}"));
+    }
+    Some(relative.to_owned())
 }
 
 /// Replaces the file at `path` with `bytes`, as an editor saves.

@@ -420,3 +420,44 @@ fn every_error_is_said_once() {
         "{text}"
     );
 }
+
+#[test]
+fn levers_takes_the_preset_as_its_argument_like_every_subcommand() {
+    // actual-2025's own items name levers the default scenario does not have.
+    let actual = stdout(&["levers", ACTUAL_2025]);
+    assert!(actual.contains("  ddtl3.spread_pct "), "{actual}");
+    let default = stdout(&["levers"]);
+    assert!(!default.contains("ddtl3."), "{default}");
+    assert_eq!(
+        stdout(&["levers", "default"]),
+        default,
+        "`default` is the default"
+    );
+
+    let json: Value =
+        serde_json::from_str(&stdout(&["levers", ACTUAL_2025, "--format", "json"])).expect("json");
+    assert!(
+        json.as_array()
+            .expect("array")
+            .iter()
+            .any(|lever| lever["path"] == "ddtl3.spread_pct"),
+        "the JSON list follows the preset too"
+    );
+}
+
+#[test]
+fn levers_still_reads_the_former_preset_option_but_not_both_forms() {
+    assert_eq!(
+        stdout(&["levers", "--preset", ACTUAL_2025]),
+        stdout(&["levers", ACTUAL_2025]),
+        "`--preset FILE` is a hidden alias of the argument"
+    );
+    let err = cli(&["levers", "default", "--preset", ACTUAL_2025]).expect_err("two presets");
+    assert!(err.contains("cannot be used with"), "{err}");
+    let help = cli(&["levers", "--help"]).expect_err("help exits early");
+    assert!(help.contains("[PRESET]"), "{help}");
+    assert!(
+        !help.contains("--preset"),
+        "the alias stays out of the help: {help}"
+    );
+}

@@ -230,3 +230,62 @@ fn window_ends_are_levers_and_an_empty_window_tests_nothing() {
     assert!((0..12).all(|t| o.covenant(t, 0).is_none()));
     assert_eq!(o.kpis.first_breach, None);
 }
+
+#[test]
+fn galaxy_helios_extends_actual_2025_with_a_second_partner_and_a_windowed_test() {
+    let galaxy = coreweave_whatif::model::preset::SHIPPED_PRESETS
+        .iter()
+        .find(|(stem, _)| *stem == "galaxy-helios-2026")
+        .map(|(_, text)| *text)
+        .expect("shipped");
+    assert!(galaxy.lines().count() < 60, "written the short way");
+    assert!(galaxy.contains("extends: \"actual-2025\""));
+    let valid = parse_preset(galaxy).expect("resolves and validates");
+    let scenario = valid.scenario();
+    assert_eq!(
+        scenario.partners.len(),
+        1,
+        "Galaxy, besides Core Scientific"
+    );
+    let helios: Vec<&str> = scenario
+        .sites
+        .iter()
+        .filter(|site| site.partner.partner_id() == Some("galaxy"))
+        .map(|site| site.id.as_str())
+        .collect();
+    assert_eq!(helios, ["helios_1", "helios_2", "helios_3"]);
+    let o = run(&valid).expect("runs");
+    let test = o
+        .covenant_ids
+        .iter()
+        .position(|id| id == "ddtl4_liquidity")
+        .expect("the new loan's test");
+    assert!(
+        o.covenant(0, test).is_none(),
+        "not tested before the loan's first month"
+    );
+    assert!(o.covenant(13, test).is_some(), "tested from 2026-02");
+    // Galaxy's own delay moves Helios and Meta, and nothing of Core Scientific's.
+    let mut late = scenario.clone();
+    set_lever_text(&mut late, "galaxy.delay_months", "6").expect("a lever");
+    let late = run(&validate(late).expect("valid")).expect("runs");
+    let meta = o
+        .revenue_ids
+        .iter()
+        .position(|id| id == "meta_ai")
+        .expect("meta");
+    assert!(!o.stream_revenue(13, meta).is_zero() && late.stream_revenue(13, meta).is_zero());
+    let openai = o
+        .revenue_ids
+        .iter()
+        .position(|id| id == "openai")
+        .expect("openai");
+    assert_eq!(
+        (0..o.months.len())
+            .map(|t| o.stream_revenue(t, openai))
+            .collect::<Vec<_>>(),
+        (0..late.months.len())
+            .map(|t| late.stream_revenue(t, openai))
+            .collect::<Vec<_>>()
+    );
+}

@@ -138,7 +138,7 @@ pub struct Lever {
 /// Why a lever could not be read or set.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum LeverError {
-    #[error("unknown lever `{path}` (see `coreweave-whatif levers` for the list)")]
+    #[error("unknown lever `{path}` (`coreweave-whatif levers PRESET` lists the preset's levers)")]
     UnknownPath { path: String },
     #[error("{path}: {message}")]
     BadValue { path: String, message: String },

@@ -3,6 +3,7 @@
 pub mod analysis;
 pub mod backtest;
 pub mod engine;
+pub mod extends;
 pub mod levers;
 pub mod money;
 pub mod month;
@@ -10,6 +11,7 @@ pub mod outcome;
 pub mod preset;
 pub mod scenario;
 pub mod validate;
+pub mod warnings;
 
 pub use engine::{ModelError, run};
 pub use levers::{

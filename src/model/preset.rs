@@ -1,12 +1,21 @@
 //! Presets: the RON text of a scenario. Reading checks the format version first, then every
 //! bare number on the text, then the syntax (line, column and field), then the meaning (the
 //! path). Writing is exact: money is quoted.
+//!
+//! A preset may instead extend another (spec §7.3, [`super::extends`]): [`resolve_preset`]
+//! follows the chain of bases, reading shipped ones itself and files through the caller's
+//! reader, and applies each file to its base.
 
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::fmt;
 use std::sync::LazyLock;
 
 use ron::extensions::Extensions;
-use serde::Deserialize;
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
+use super::extends::{ApplyError, ExtendsFile, MAX_DEPTH};
 use super::money::{DecimalError, check_bare_number, one_line};
 use super::scenario::{FORMAT_VERSION, Scenario};
 use super::validate::{ValidScenario, ValidationError, validate};
@@ -38,6 +47,40 @@ pub enum PresetError {
     /// as `source()`: the message already says it.
     #[error("{}", one_line(&.0.to_string()))]
     Invalid(ValidationError),
+    /// A preset that extends another did not resolve; the message names the file at fault.
+    #[error("{0}")]
+    Extends(Box<ExtendsError>),
+}
+
+/// Why a chain of presets extending one another did not resolve. Every message names the file
+/// it comes from (a shipped preset by its stem, a file by its path as reached).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ExtendsError {
+    /// A file of the chain was refused: its syntax, its format version, or (the preset the
+    /// chain ends on, which is a whole scenario) its validity.
+    #[error("{}: {error}", one_line(file))]
+    Preset { file: String, error: PresetError },
+    /// An extends file's `remove`, `add` or `changes` does not fit its base.
+    #[error("{}: {error}", one_line(file))]
+    Apply { file: String, error: ApplyError },
+    /// The base could not be read.
+    #[error("{}: extends {base:?}: {}", one_line(file), one_line(message))]
+    Base {
+        file: String,
+        base: String,
+        message: String,
+    },
+    #[error("{}: a circle", chain_text(files))]
+    Circle { files: Vec<String> },
+    #[error(
+        "{}: more than {MAX_DEPTH} presets extending one another (at most {MAX_DEPTH} are followed)",
+        chain_text(files)
+    )]
+    TooDeep { files: Vec<String> },
+}
+
+fn chain_text(files: &[String]) -> String {
+    one_line(&files.join(" extends "))
 }
 
 impl From<ValidationError> for PresetError {
@@ -50,7 +93,7 @@ impl From<ValidationError> for PresetError {
 pub const DEFAULT_PRESET: &str = include_str!("../../presets/s1-base.ron");
 
 /// Every shipped preset, as `(file stem, RON text)`, default first.
-pub const SHIPPED_PRESETS: [(&str, &str); 6] = [
+pub const SHIPPED_PRESETS: [(&str, &str); 7] = [
     ("s1-base", DEFAULT_PRESET),
     (
         "ipo-as-priced",
@@ -65,6 +108,10 @@ pub const SHIPPED_PRESETS: [(&str, &str); 6] = [
     (
         "gpu-price-crash",
         include_str!("../../presets/gpu-price-crash.ron"),
+    ),
+    (
+        "galaxy-helios-2026",
+        include_str!("../../presets/galaxy-helios-2026.ron"),
     ),
 ];
 
@@ -100,10 +147,245 @@ fn syntax_error(err: &ron::error::SpannedError, field: String) -> PresetError {
     }
 }
 
-/// Reads a preset's text into a scenario, without judging its values.
+/// Reads a preset's text into a scenario, without judging its values. A preset that extends
+/// another may name only shipped presets as its bases here (there is no file to read a path
+/// against): a file's bases are read by [`crate::preset_file::load`].
 pub fn parse_scenario(text: &str) -> Result<Scenario, PresetError> {
-    // Some editors start a UTF-8 file with a byte-order mark; it is not part of the RON.
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let text = without_bom(text);
+    // A shipped preset that extends another is named by its stem in errors and circles.
+    let source = match SHIPPED_PRESETS.iter().find(|(_, shipped)| *shipped == text) {
+        Some((stem, _)) => PresetSource::Shipped(stem),
+        None => PresetSource::External(()),
+    };
+    let name = match &source {
+        PresetSource::Shipped(stem) => stem,
+        PresetSource::External(()) => "the preset",
+    };
+    resolve_preset(source, name, text, &mut |(), _| {
+        Err(format!(
+            "a preset read without its file can extend only a shipped preset ({})",
+            shipped_stems()
+        ))
+    })
+}
+
+/// The stems of the shipped presets, for messages.
+fn shipped_stems() -> String {
+    SHIPPED_PRESETS
+        .iter()
+        .map(|(stem, _)| *stem)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Some editors start a UTF-8 file with a byte-order mark; it is not part of the RON.
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{FEFF}').unwrap_or(text)
+}
+
+/// Where a preset's text comes from: what tells a circle, and how its bases are read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PresetSource<L> {
+    /// Compiled in, by stem. It may extend only another shipped preset.
+    Shipped(&'static str),
+    /// Anywhere else, e.g. a file by its path: a base that is not a shipped stem is read by the
+    /// caller's reader from here.
+    External(L),
+}
+
+/// A base as the caller's reader returns it.
+#[derive(Clone, Debug)]
+pub struct BaseText<L> {
+    /// Where it is: what the next relative name is read against, and what tells a circle (two
+    /// locations are the same preset when they are equal).
+    pub location: L,
+    /// What errors call it (a path as reached).
+    pub name: String,
+    pub text: String,
+}
+
+/// The caller's reader of bases: `(location of the extending file, its extends)` to the base,
+/// or a message saying why not.
+pub type ReadBase<'a, L> = dyn FnMut(&L, &str) -> Result<BaseText<L>, String> + 'a;
+
+/// One extends file of a chain, parsed.
+struct Link<L> {
+    source: PresetSource<L>,
+    name: String,
+    file: ExtendsFile,
+}
+
+/// Reads the preset `text` found at `source` (called `name` in errors) into a scenario. A plain
+/// preset is read as [`parse_scenario`] always did, with the same errors. A preset that extends
+/// another is resolved: its base is a shipped preset when `extends` is a shipped stem, else
+/// whatever `read_base(location of the extending file, extends)` returns (its error message is
+/// shown with the file's name); at most [`MAX_DEPTH`] extends files are followed, a preset
+/// reached twice is a circle, and the preset the chain ends on must be valid on its own. Then each
+/// file applies to its base, innermost first ([`ExtendsFile::apply`]). The result is not
+/// validated: [`parse_preset`] and the file loader do that, as for any scenario.
+pub fn resolve_preset<L: PartialEq>(
+    source: PresetSource<L>,
+    name: &str,
+    text: &str,
+    read_base: &mut ReadBase<'_, L>,
+) -> Result<Scenario, PresetError> {
+    let mut chain: Vec<Link<L>> = Vec::new();
+    let (mut source, mut name, mut text) = (source, name.to_owned(), Cow::Borrowed(text));
+    let base = loop {
+        let body = without_bom(&text);
+        if !is_extends(body) {
+            let parsed = parse_plain(body);
+            if chain.is_empty() {
+                return parsed;
+            }
+            // A whole scenario: it must stand on its own, so its errors name it and not the
+            // files that extend it.
+            break parsed
+                .and_then(|scenario| Ok(validate(scenario)?.into_scenario()))
+                .map_err(|error| extends_error(ExtendsError::Preset { file: name, error }))?;
+        }
+        if chain.len() == MAX_DEPTH {
+            let mut files: Vec<String> = chain.into_iter().map(|link| link.name).collect();
+            files.push(name);
+            return Err(extends_error(ExtendsError::TooDeep { files }));
+        }
+        let file = match parse_extends_file(body) {
+            Ok(file) => file,
+            Err(error) => return Err(extends_error(ExtendsError::Preset { file: name, error })),
+        };
+        let shipped = SHIPPED_PRESETS
+            .iter()
+            .find(|(stem, _)| *stem == file.extends);
+        let next = match (shipped, &source) {
+            (Some((stem, text)), _) => (
+                PresetSource::Shipped(stem),
+                (*stem).to_owned(),
+                Cow::Borrowed(*text),
+            ),
+            (None, PresetSource::Shipped(_)) => {
+                return Err(extends_error(ExtendsError::Base {
+                    file: name,
+                    base: file.extends,
+                    message: format!(
+                        "a shipped preset can extend only another shipped preset ({})",
+                        shipped_stems()
+                    ),
+                }));
+            }
+            (None, PresetSource::External(location)) => match read_base(location, &file.extends) {
+                Ok(base) => (
+                    PresetSource::External(base.location),
+                    base.name,
+                    Cow::Owned(base.text),
+                ),
+                Err(message) => {
+                    return Err(extends_error(ExtendsError::Base {
+                        file: name,
+                        base: file.extends,
+                        message,
+                    }));
+                }
+            },
+        };
+        chain.push(Link { source, name, file });
+        if chain.iter().any(|link| link.source == next.0) {
+            let mut files: Vec<String> = chain.into_iter().map(|link| link.name).collect();
+            files.push(next.1);
+            return Err(extends_error(ExtendsError::Circle { files }));
+        }
+        (source, name, text) = next;
+    };
+    let mut scenario = base;
+    for link in chain.iter().rev() {
+        link.file.apply(&mut scenario).map_err(|error| {
+            extends_error(ExtendsError::Apply {
+                file: link.name.clone(),
+                error,
+            })
+        })?;
+    }
+    Ok(scenario)
+}
+
+fn extends_error(error: ExtendsError) -> PresetError {
+    PresetError::Extends(Box::new(error))
+}
+
+/// Whether `text` (without a byte-order mark) extends another preset: its top level has an
+/// `extends` field. The field is noticed as soon as it is read, so a mistake further on is
+/// reported by the extends reader (not as "unknown field `extends`" by the scenario's).
+pub fn is_extends(text: &str) -> bool {
+    struct Probe<'a>(&'a Cell<bool>);
+
+    impl<'de> DeserializeSeed<'de> for Probe<'_> {
+        type Value = ();
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+            deserializer.deserialize_struct("Preset", &["extends"], self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Probe<'_> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a preset")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                if key == "extends" {
+                    self.0.set(true);
+                    return Ok(());
+                }
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(())
+        }
+    }
+
+    let found = Cell::new(false);
+    let options = options();
+    if let Ok(mut deserializer) = ron::Deserializer::from_str_with_options(text, &options) {
+        // Only the flag matters: reading stops, successfully or not, once the field is seen.
+        let _ = Probe(&found).deserialize(&mut deserializer);
+    }
+    found.get()
+}
+
+/// The version an extends file declares, if any, read before anything else as for a scenario.
+#[derive(Deserialize)]
+struct ExtendsVersionProbe {
+    #[serde(default)]
+    meta: Option<OptionalVersion>,
+}
+
+#[derive(Deserialize)]
+struct OptionalVersion {
+    #[serde(default)]
+    format_version: Option<u32>,
+}
+
+/// Reads the text of an extends file (without a byte-order mark), as a scenario is read: the
+/// version first, then the bare numbers, then the syntax.
+pub fn parse_extends_file(text: &str) -> Result<ExtendsFile, PresetError> {
+    if let Ok(probe) = options().from_str::<ExtendsVersionProbe>(text)
+        && let Some(found) = probe.meta.and_then(|meta| meta.format_version)
+        && found > FORMAT_VERSION
+    {
+        return Err(PresetError::NewerFormat {
+            found,
+            supported: FORMAT_VERSION,
+        });
+    }
+    if let Some((at, problem)) = first_inexact_number(text) {
+        return Err(number_error::<ExtendsFile>(text, at, &problem));
+    }
+    deserialize(text)
+}
+
+/// Reads the text of a whole scenario (without a byte-order mark).
+fn parse_plain(text: &str) -> Result<Scenario, PresetError> {
     let options = options();
     if let Ok(probe) = options.from_str::<VersionProbe>(text)
         && probe.meta.format_version > FORMAT_VERSION
@@ -116,9 +398,9 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, PresetError> {
     // RON reads a bare number through `f64`, which would round it before any check could see
     // the digits, so bare numbers are judged on the text first.
     if let Some((at, problem)) = first_inexact_number(text) {
-        return Err(number_error(text, at, &problem));
+        return Err(number_error::<Scenario>(text, at, &problem));
     }
-    let scenario = deserialize(text)?;
+    let scenario: Scenario = deserialize(text)?;
     // A file declares the format it needs, so an older build says "update" instead of failing
     // on an unknown field. (In memory a v1 scenario may take v2 values from a lever; the
     // writer then declares v2, see `to_ron`.)
@@ -132,32 +414,33 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, PresetError> {
     Ok(scenario)
 }
 
-/// The RON of a scenario, read; a syntax error names its line, column and field.
-fn deserialize(text: &str) -> Result<Scenario, PresetError> {
+/// The RON of a scenario (or an extends file), read; a syntax error names its line, column and
+/// field.
+fn deserialize<T: DeserializeOwned>(text: &str) -> Result<T, PresetError> {
     let options = options();
     let mut deserializer = ron::Deserializer::from_str_with_options(text, &options)
         .map_err(|err| syntax_error(&err, String::new()))?;
     // The path serde was reading when it failed, so a bad value is named, not just located.
-    let scenario =
-        serde_path_to_error::deserialize::<_, Scenario>(&mut deserializer).map_err(|err| {
-            let field = err.path().to_string();
-            let field = if field == "." { String::new() } else { field };
-            syntax_error(&deserializer.span_error(err.into_inner()), field)
-        })?;
+    let value = serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|err| {
+        let field = err.path().to_string();
+        let field = if field == "." { String::new() } else { field };
+        syntax_error(&deserializer.span_error(err.into_inner()), field)
+    })?;
     deserializer
         .end()
         .map_err(|err| syntax_error(&deserializer.span_error(err), String::new()))?;
-    Ok(scenario)
+    Ok(value)
 }
 
-/// The refusal of the bare number at byte `at`, located as RON locates its errors.
-fn number_error(text: &str, at: usize, problem: &DecimalError) -> PresetError {
+/// The refusal of the bare number at byte `at` of a `T`'s text, located as RON locates its
+/// errors.
+fn number_error<T: DeserializeOwned>(text: &str, at: usize, problem: &DecimalError) -> PresetError {
     let before = text.get(..at).unwrap_or(text);
     let (line, column) = end_position(before);
     PresetError::Syntax {
         line,
         column,
-        field: field_at(before),
+        field: field_at::<T>(before),
         message: problem.to_string(),
     }
 }
@@ -172,10 +455,10 @@ fn end_position(before: &str) -> (usize, usize) {
 /// The field a value starting after `before` belongs to: the text is cut there and ended with
 /// a character no value starts with, so the reader fails on that spot and serde names the
 /// path it was reading. Empty if it fails elsewhere first (an earlier error in the text).
-fn field_at(before: &str) -> String {
+fn field_at<T: DeserializeOwned>(before: &str) -> String {
     // RON places an error at the start of the whitespace before the bad token, so none is left.
     let before = before.trim_end_matches(is_ron_whitespace);
-    match deserialize(&format!("{before}@")) {
+    match deserialize::<T>(&format!("{before}@")) {
         Err(PresetError::Syntax {
             line,
             column,

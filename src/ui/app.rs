@@ -24,7 +24,9 @@ use super::presets::{self, DialogKind, Presets};
 use super::theme;
 use super::tornado_tab::{self, TornadoTab};
 use super::undo::UndoHistory;
+use super::warnings_strip::WarningsStrip;
 use crate::cli::ledger_csv;
+use crate::model::extends::{changes_against, unchangeable_differences};
 use crate::model::{
     Kpis, LeverError, LeverValue, Scenario, ValidScenario, default_scenario, parse_preset,
     set_lever, to_ron, validate,
@@ -66,6 +68,10 @@ pub enum Command {
     Save,
     SaveAsDialog,
     SaveTo(PathBuf),
+    /// Ask for a file and write the scenario there as changes to the preset it came from.
+    SaveChangesAsDialog,
+    /// Write the scenario at this path as a preset that extends the one it came from (spec §7.3).
+    SaveChangesTo(PathBuf),
     ExportCsv,
     ExportCsvTo(PathBuf),
     /// Pin a scenario as the baseline the charts and the comparison table show.
@@ -170,6 +176,7 @@ pub struct WhatIfApp {
     breach_map: BreachMapTab,
     montecarlo: MonteCarloTab,
     shading: BreachShading,
+    warnings_strip: WarningsStrip,
 }
 
 const UNDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
@@ -227,6 +234,7 @@ impl WhatIfApp {
             breach_map: BreachMapTab::default(),
             montecarlo: MonteCarloTab::default(),
             shading: BreachShading::default(),
+            warnings_strip: WarningsStrip::default(),
         }
     }
 
@@ -335,6 +343,11 @@ impl WhatIfApp {
     /// What the charts draw (refreshed each frame from the outcome).
     pub fn chart_data(&self) -> &ChartData {
         &self.chart_data
+    }
+
+    /// The input warnings the strip under the KPIs shows (as of the last frame).
+    pub fn input_warnings(&self) -> &[crate::model::warnings::Warning] {
+        self.warnings_strip.warnings()
     }
 
     /// The error on show, if any.
@@ -454,7 +467,16 @@ impl WhatIfApp {
                 self.presets.spawn_dialog(ctx, DialogKind::Open, directory);
             }
             Command::Save => match self.document.origin().path().cloned() {
-                Some(path) => self.apply(ctx, Command::SaveTo(path)),
+                // A file that extends another stays one, written as changes to the same base.
+                Some(path) => {
+                    match preset_file::save_in_place(&path, self.document.valid_scenario()) {
+                        Ok(()) => {
+                            self.status = format!("Saved {}", path.display());
+                            self.document.mark_saved(path);
+                        }
+                        Err(err) => self.error = Some(format!("Could not save the preset.\n{err}")),
+                    }
+                }
                 None => self.apply(ctx, Command::SaveAsDialog),
             },
             Command::SaveAsDialog => {
@@ -472,6 +494,28 @@ impl WhatIfApp {
                     self.document.mark_saved(path);
                 }
                 Err(err) => self.error = Some(format!("Could not save the preset.\n{err}")),
+            },
+            Command::SaveChangesAsDialog => {
+                let suggested_name = format!(
+                    "{}-changes.ron",
+                    self.document
+                        .origin()
+                        .display_name()
+                        .trim_end_matches(".ron")
+                );
+                let directory = self.current_directory();
+                self.presets.spawn_dialog(
+                    ctx,
+                    DialogKind::SaveChangesAs { suggested_name },
+                    directory,
+                );
+            }
+            Command::SaveChangesTo(path) => match self.save_changes(&path) {
+                Ok(base) => {
+                    self.status = format!("Saved {} as changes to {base}", path.display());
+                    self.document.mark_saved(path);
+                }
+                Err(err) => self.error = Some(format!("Could not save the changes.\n{err}")),
             },
             Command::ExportCsv => {
                 let suggested_name = format!(
@@ -528,6 +572,38 @@ impl WhatIfApp {
             }
             Command::CancelDiscard => self.pending_open = None,
         }
+    }
+
+    /// Writes the scenario at `path` as a preset that extends the one it came from: the levers
+    /// that differ from it and the items removed or added (see [`changes_against`]). Returns the
+    /// base's name. Refused when the scenario differs in what such a file cannot hold.
+    fn save_changes(&self, path: &Path) -> Result<String, String> {
+        let origin = self.document.origin();
+        let base_name = match origin {
+            Origin::Shipped(stem) => stem.clone(),
+            Origin::File(base) => preset_file::relative_reference(path, base).ok_or_else(|| {
+                format!(
+                    "{} cannot be named in a preset: its path is not UTF-8 text",
+                    base.display()
+                )
+            })?,
+        };
+        let (base, current) = (
+            self.document.baseline().scenario(),
+            self.document.scenario(),
+        );
+        let unchangeable = unchangeable_differences(base, current);
+        if !unchangeable.is_empty() {
+            return Err(format!(
+                "The scenario differs from {} in {}, which a file of changes cannot hold; Save As a whole preset instead.",
+                origin.display_name(),
+                unchangeable.join(", ")
+            ));
+        }
+        let file = changes_against(base, current, &base_name);
+        preset_file::save_extends(path, &file, self.document.valid_scenario())
+            .map_err(|err| err.to_string())?;
+        Ok(origin.display_name())
     }
 
     fn pin(&mut self, source: BaselineSource) {
@@ -645,8 +721,9 @@ impl WhatIfApp {
     fn menu_bar_ui(&mut self, ui: &mut Ui) {
         egui::MenuBar::new().ui(ui, |ui| {
             let can_save_in_place = self.document.origin().path().is_some();
+            let base_name = self.document.origin().display_name();
             self.presets
-                .menu_ui(ui, can_save_in_place, &mut self.commands);
+                .menu_ui(ui, can_save_in_place, &base_name, &mut self.commands);
             ui.menu_button("Edit", |ui| {
                 let undo = ui.ctx().format_shortcut(&UNDO);
                 let redo = ui.ctx().format_shortcut(&REDO);
@@ -796,6 +873,7 @@ impl WhatIfApp {
             }
         };
         kpi_strip_ui(ui, outcome);
+        self.warnings_strip.ui(ui, &self.document);
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, Tab::Charts, "Cash & covenants");

@@ -22,6 +22,7 @@ mod test_support;
 pub mod theme;
 pub mod tornado_tab;
 pub mod undo;
+pub mod warnings_strip;
 
 use eframe::egui;
 

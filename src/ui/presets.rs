@@ -27,9 +27,19 @@ pub const SAVE_AS: KeyboardShortcut =
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DialogKind {
     Open,
-    SaveAs { suggested_name: String },
-    ExportCsv { suggested_name: String },
-    ExportMemo { suggested_name: String },
+    SaveAs {
+        suggested_name: String,
+    },
+    /// Save As a preset that extends the one the scenario came from.
+    SaveChangesAs {
+        suggested_name: String,
+    },
+    ExportCsv {
+        suggested_name: String,
+    },
+    ExportMemo {
+        suggested_name: String,
+    },
 }
 
 /// A preset file being read on its own thread.
@@ -46,8 +56,15 @@ pub struct Presets {
 }
 
 impl Presets {
-    /// The "File" menu: shipped presets, then Open, Save and Save As.
-    pub fn menu_ui(&self, ui: &mut Ui, can_save_in_place: bool, commands: &mut Vec<Command>) {
+    /// The "File" menu: shipped presets, then Open, Save, Save As and Save As changes to
+    /// `base_name` (the preset the scenario came from).
+    pub fn menu_ui(
+        &self,
+        ui: &mut Ui,
+        can_save_in_place: bool,
+        base_name: &str,
+        commands: &mut Vec<Command>,
+    ) {
         ui.menu_button("File", |ui| {
             ui.label(egui::RichText::new("Shipped presets").weak().small());
             for (stem, _) in SHIPPED_PRESETS {
@@ -80,6 +97,16 @@ impl Presets {
                 .clicked()
             {
                 commands.push(Command::SaveAsDialog);
+            }
+            if ui
+                .button(format!("Save As changes to {base_name}…"))
+                .on_hover_text(format!(
+                    "A small preset that extends {base_name}: the levers that differ from it, and \
+                     the items removed or added"
+                ))
+                .clicked()
+            {
+                commands.push(Command::SaveChangesAsDialog);
             }
             ui.separator();
             if ui.button("Export ledger CSV…").clicked() {
@@ -164,6 +191,11 @@ impl Presets {
                         .pick_file(),
                     DialogKind::SaveAs { suggested_name } => dialog
                         .set_title("Save the scenario as a preset")
+                        .add_filter("Preset (RON)", &["ron"])
+                        .set_file_name(suggested_name)
+                        .save_file(),
+                    DialogKind::SaveChangesAs { suggested_name } => dialog
+                        .set_title("Save the scenario as changes to its preset")
                         .add_filter("Preset (RON)", &["ron"])
                         .set_file_name(suggested_name)
                         .save_file(),
@@ -269,6 +301,9 @@ impl Presets {
             commands.push(match kind {
                 DialogKind::Open => Command::OpenFile(path),
                 DialogKind::SaveAs { .. } => Command::SaveTo(with_extension(path, "ron")),
+                DialogKind::SaveChangesAs { .. } => {
+                    Command::SaveChangesTo(with_extension(path, "ron"))
+                }
                 DialogKind::ExportCsv { .. } => Command::ExportCsvTo(with_extension(path, "csv")),
                 DialogKind::ExportMemo { .. } => Command::ExportMemoTo(with_extension(path, "md")),
             });
