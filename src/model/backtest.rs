@@ -1,12 +1,14 @@
 //! The backtest (spec §6.6): each figure the company reported, beside the model's figure for
 //! the same month, and the error between them. Reported figures never change the ledger.
+//!
+//! This file holds the vocabulary (which figure, a row, how an error reads); the engine fills
+//! the rows after a run and `outcome::figure_at` reads a figure from the ledger, so the
+//! backtest depends on nothing above the scenario.
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::engine::ModelError;
 use super::month::Month;
-use super::outcome::MonthRow;
 use super::scenario::Reported;
 
 /// Which reported figure a backtest row compares.
@@ -63,21 +65,6 @@ impl Figure {
             Self::MwOnline => entry.mw_online,
         }
     }
-
-    /// The model's figure at month index `t` of the ledger, or `None` when the ledger does not
-    /// reach it (a quarter needs its three months).
-    pub fn model_at(self, months: &[MonthRow], t: usize) -> Option<Decimal> {
-        let row = months.get(t)?;
-        Some(match self {
-            Self::RevenueQuarter => {
-                let first = t.checked_sub(2)?;
-                months[first..=t].iter().map(|row| row.revenue).sum()
-            }
-            Self::Cash => row.cash,
-            Self::Debt => row.debt,
-            Self::MwOnline => row.mw_online,
-        })
-    }
 }
 
 /// One reported figure beside the model's.
@@ -91,42 +78,6 @@ pub struct BacktestRow {
     pub error_pct: Decimal,
     /// The entry's source note.
     pub source: String,
-}
-
-/// Every reported figure of `reported`, in preset order and field order, beside the ledger's.
-/// Validation keeps entries inside the horizon; one the ledger cannot reach is left out.
-pub fn backtest(
-    reported: &[Reported],
-    months: &[MonthRow],
-) -> Result<Vec<BacktestRow>, ModelError> {
-    let mut rows = Vec::new();
-    for entry in reported {
-        let Ok(t) = usize::try_from(entry.month.index()) else {
-            continue;
-        };
-        for figure in Figure::ALL {
-            let (Some(reported), Some(model)) =
-                (figure.reported_in(entry), figure.model_at(months, t))
-            else {
-                continue;
-            };
-            let error_pct = (model - reported)
-                .checked_div(reported)
-                .and_then(|ratio| ratio.checked_mul(Decimal::ONE_HUNDRED))
-                .ok_or_else(|| ModelError::BacktestOverflow {
-                    what: format!("{} in {}", figure.field(), entry.month),
-                })?;
-            rows.push(BacktestRow {
-                month: entry.month,
-                figure,
-                reported,
-                model,
-                error_pct,
-                source: entry.source.clone(),
-            });
-        }
-    }
-    Ok(rows)
 }
 
 /// An error as the backtest writes it, one decimal with its sign: `-2.6 %`, `+0.4 %`

@@ -5,9 +5,12 @@
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use super::backtest::{BacktestRow, backtest, mean_absolute_error_pct};
+use super::backtest::{BacktestRow, Figure, mean_absolute_error_pct};
 use super::month::Month;
-use super::outcome::{Breach, CovenantKpi, CovenantTest, FacilityMonth, Kpis, MonthRow, Outcome};
+use super::outcome::{
+    Breach, CovenantKpi, CovenantTest, FacilityMonth, Kpis, MonthRow, Outcome, figure_at,
+};
+use super::scenario::Reported;
 use super::scenario::{
     Amortization, CORE_SCIENTIFIC_ID, CovenantTerms, DelayPolicy, FacilityKind, Rate, Scenario,
     Site,
@@ -947,6 +950,39 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
         backtest,
         kpis,
     })
+}
+
+/// Every reported figure beside the ledger's (spec §6.6), in preset order and field order.
+/// Validation keeps entries inside the horizon; one the ledger cannot reach is left out.
+fn backtest(reported: &[Reported], months: &[MonthRow]) -> Result<Vec<BacktestRow>, ModelError> {
+    let mut rows = Vec::new();
+    for entry in reported {
+        let Ok(t) = usize::try_from(entry.month.index()) else {
+            continue;
+        };
+        for figure in Figure::ALL {
+            let (Some(reported), Some(model)) =
+                (figure.reported_in(entry), figure_at(months, figure, t))
+            else {
+                continue;
+            };
+            let error_pct = (model - reported)
+                .checked_div(reported)
+                .and_then(|ratio| ratio.checked_mul(HUNDRED))
+                .ok_or_else(|| ModelError::BacktestOverflow {
+                    what: format!("{} in {}", figure.field(), entry.month),
+                })?;
+            rows.push(BacktestRow {
+                month: entry.month,
+                figure,
+                reported,
+                model,
+                error_pct,
+                source: entry.source.clone(),
+            });
+        }
+    }
+    Ok(rows)
 }
 
 /// The KPIs of spec §4. Ties go to the earliest month, then to the covenant listed first.

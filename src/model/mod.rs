@@ -6,6 +6,7 @@ pub mod engine;
 pub mod extends;
 pub mod levers;
 pub mod money;
+pub mod montecarlo_spec;
 pub mod month;
 pub mod outcome;
 pub mod preset;

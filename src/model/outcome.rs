@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::backtest::BacktestRow;
+use super::backtest::{BacktestRow, Figure};
 use super::month::Month;
 
 /// One month of the ledger; money in $M, flows during the month, balances at its end.
@@ -107,6 +107,22 @@ pub struct Outcome {
     /// Each reported figure beside the model's (spec §6.6).
     pub backtest: Vec<BacktestRow>,
     pub kpis: Kpis,
+}
+
+/// The model's value of a reported figure at month index `t` (spec §6.6): quarterly revenue is
+/// the sum of months `t − 2 … t`; cash, debt and power online are the month-end values. `None`
+/// when the ledger does not reach it (a quarter needs its three months).
+pub fn figure_at(months: &[MonthRow], figure: Figure, t: usize) -> Option<Decimal> {
+    let row = months.get(t)?;
+    Some(match figure {
+        Figure::RevenueQuarter => {
+            let first = t.checked_sub(2)?;
+            months[first..=t].iter().map(|row| row.revenue).sum()
+        }
+        Figure::Cash => row.cash,
+        Figure::Debt => row.debt,
+        Figure::MwOnline => row.mw_online,
+    })
 }
 
 /// A ledger cell.

@@ -69,7 +69,7 @@ pub struct Scenario {
     pub reported: Vec<Reported>,
     /// The Monte Carlo set-up: seed, runs and a distribution per lever path (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub montecarlo: Option<super::analysis::MonteCarloSpec>,
+    pub montecarlo: Option<super::montecarlo_spec::MonteCarloSpec>,
 }
 
 impl Scenario {

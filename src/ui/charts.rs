@@ -22,6 +22,7 @@ use super::format::{figure_short_text, month_at, month_axis_label, plot_f64};
 use super::theme;
 use crate::model::backtest::error_pct_text;
 use crate::model::backtest::{BacktestRow, Figure};
+use crate::model::outcome::figure_at;
 use crate::model::scenario::CovenantTerms;
 use crate::model::{Outcome, Scenario};
 
@@ -189,7 +190,7 @@ impl ChartData {
             data.capacity.push(t, plot_f64(row.mw_online));
             // The backtest's own sum, so the line and the reported quarters agree by construction.
             if row.month.month_of_year() % 3 == 0
-                && let Some(quarter) = Figure::RevenueQuarter.model_at(&outcome.months, t)
+                && let Some(quarter) = figure_at(&outcome.months, Figure::RevenueQuarter, t)
             {
                 data.quarterly_revenue.push(t, billions(quarter));
             }
