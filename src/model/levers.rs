@@ -310,7 +310,7 @@ pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut
         visit(field("mw", "power", "MW", number(dec!(0), dec!(5000), dec!(5)), Slot::Decimal(&mut site.mw)));
         visit(field("online", "online", "", months(EARLIEST_INPUT, LATEST_INPUT), Slot::Month(&mut site.online)));
         visit(field("capex_per_mw", "capex per MW", "$M/MW", number(dec!(0), dec!(100), dec!(0.5)), Slot::Decimal(&mut site.capex_per_mw)));
-        visit(field("reimbursement", "partner reimbursement", "$M", number(dec!(0), dec!(10000), dec!(10)), Slot::Decimal(&mut site.reimbursement)));
+        visit(field("reimbursement", "build-out paid to partner", "$M", number(dec!(0), dec!(10000), dec!(10)), Slot::Decimal(&mut site.reimbursement)));
         visit(Field { group: G::GpuPrices, ..field("revenue_per_mw_month", "revenue per MW", "$M/MW/month", number(dec!(0), dec!(3), dec!(0.01)), Slot::Decimal(&mut site.revenue_per_mw_month)) });
         visit(field("fill_months", "months to fill", "months", whole(1, 36), Slot::Count(&mut site.fill_months)));
     }

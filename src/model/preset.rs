@@ -417,6 +417,10 @@ fn parse_plain(text: &str) -> Result<Scenario, PresetError> {
 /// The RON of a scenario (or an extends file), read; a syntax error names its line, column and
 /// field.
 fn deserialize<T: DeserializeOwned>(text: &str) -> Result<T, PresetError> {
+    read(text).map_err(|err| with_hint(err, text))
+}
+
+fn read<T: DeserializeOwned>(text: &str) -> Result<T, PresetError> {
     let options = options();
     let mut deserializer = ron::Deserializer::from_str_with_options(text, &options)
         .map_err(|err| syntax_error(&err, String::new()))?;
@@ -430,6 +434,53 @@ fn deserialize<T: DeserializeOwned>(text: &str) -> Result<T, PresetError> {
         .end()
         .map_err(|err| syntax_error(&deserializer.span_error(err), String::new()))?;
     Ok(value)
+}
+
+/// A syntax error with a hint for the mistakes people make most (RON's own words name the
+/// token it expected, not what to write instead).
+fn with_hint(err: PresetError, text: &str) -> PresetError {
+    let PresetError::Syntax {
+        line,
+        column,
+        field,
+        message,
+    } = err
+    else {
+        return err;
+    };
+    let found: String = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .map(|row| {
+            row.chars()
+                .skip(column.saturating_sub(1))
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    let found = found.trim_start();
+    let looks_like_month = found.len() >= 7
+        && found.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+        && found.as_bytes()[4] == b'-';
+    let hint = if message.contains("Expected string") && looks_like_month {
+        Some("months are written quoted: \"2025-10\"")
+    } else if message.contains("Expected opening `[`") {
+        Some("a list goes in brackets, even with one item: [\"own_q1\"]")
+    } else if message.contains("found a sequence") {
+        Some("one value goes here, not a list")
+    } else if message.contains("Expected integer") && found.starts_with('"') {
+        Some("whole numbers are written bare: 72, not \"72\"")
+    } else {
+        None
+    };
+    PresetError::Syntax {
+        line,
+        column,
+        field,
+        message: match hint {
+            Some(hint) => format!("{message} — {hint}"),
+            None => message,
+        },
+    }
 }
 
 /// The refusal of the bare number at byte `at` of a `T`'s text, located as RON locates its
