@@ -2,21 +2,19 @@
 
 use std::fmt::Write as _;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
+use crate::cli_scenario::{ScenarioArgs, load_scenario, load_unvalidated};
 use crate::model::backtest::{Figure, error_pct_text};
-use crate::model::levers::apply_assignments;
 use crate::model::money::round_for_display;
 use crate::model::outcome::Cell;
 use crate::model::warnings::warnings;
-use crate::model::{
-    Kpis, LeverKind, Outcome, Scenario, ValidScenario, levers, run, to_ron, validate,
-};
+use crate::model::{Kpis, LeverKind, Outcome, Scenario, levers, run, to_ron, validate};
 use crate::preset_file;
 
 #[derive(Debug, Parser)]
@@ -28,16 +26,6 @@ use crate::preset_file;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-}
-
-/// A preset and the lever overrides applied to it.
-#[derive(Debug, Args)]
-pub struct ScenarioArgs {
-    /// A preset file, or `default` for the embedded S-1 base scenario.
-    pub preset: String,
-    /// Override a lever, e.g. `--set core_scientific.delay_months=6` (repeatable, applied in order).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub set: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -125,14 +113,6 @@ pub enum ShowFormat {
     Ron,
 }
 
-/// Loads `preset` (`default` = embedded) and applies the `--set` overrides.
-pub fn load_scenario(args: &ScenarioArgs) -> Result<ValidScenario> {
-    let mut scenario = load_unvalidated(&args.preset)?;
-    apply_assignments(&mut scenario, &args.set)?;
-    // The preset itself was valid when loaded: what fails now comes from the overrides.
-    validate(scenario).map_err(|err| anyhow::anyhow!("after --set: {err}"))
-}
-
 /// An error as the CLI prints it: one line, the outermost message; a cause follows, indented,
 /// only when the text so far does not already say it (error types that show their source in
 /// their own message would otherwise print it once per layer).
@@ -146,13 +126,6 @@ pub fn error_report(err: &anyhow::Error) -> String {
         }
     }
     text
-}
-
-fn load_unvalidated(preset: &str) -> Result<Scenario> {
-    if preset == "default" {
-        return Ok(crate::model::default_scenario().into_scenario());
-    }
-    Ok(preset_file::load(Path::new(preset))?.into_scenario())
 }
 
 /// Runs one command, writing what it prints to `out`. Returns whether it succeeded as a check.

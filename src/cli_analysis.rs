@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use crate::cli::{ScenarioArgs, load_scenario};
+use crate::cli_scenario::{ScenarioArgs, load_scenario};
 use crate::model::analysis::grid::DEFAULT_STEPS;
 use crate::model::analysis::{
     Axis, BreachMap, Condition, Distribution, Kpi, LeverRange, MonteCarloResult, MonteCarloSpec,

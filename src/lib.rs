@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod cli_analysis;
+pub mod cli_scenario;
 pub mod model;
 pub mod preset_file;
 pub mod ui;
