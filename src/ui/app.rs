@@ -13,13 +13,14 @@ use super::background::busy_ui;
 use super::breach_map_tab::BreachMapTab;
 use super::breach_shading::BreachShading;
 use super::charts::{self, ChartData, Ghost};
+pub use super::command::{BaselineSource, Command};
 use super::document::{Document, Origin};
 use super::kpi_strip::kpi_strip_ui;
 use super::ledger::LedgerView;
 use super::levers_panel::LeversPanel;
 use super::memo::{MemoCharts, MemoInput, memo_charts, memo_markdown};
 use super::montecarlo_tab::MonteCarloTab;
-use super::overlay::{self, BaselineSource, PinnedBaseline};
+use super::overlay::{self, PinnedBaseline};
 use super::presets::{self, DialogKind, Presets};
 use super::theme;
 use super::tornado_tab::{self, TornadoTab};
@@ -32,59 +33,6 @@ use crate::model::{
     set_lever, to_ron, validate,
 };
 use crate::preset_file;
-
-/// Everything the UI can ask for. Drained once per frame by [`WhatIfApp::apply`].
-#[derive(Clone, Debug, PartialEq)]
-pub enum Command {
-    /// Set a lever; `dragging` edits coalesce into one undo step until the pointer is released.
-    SetLever {
-        path: String,
-        value: LeverValue,
-        dragging: bool,
-    },
-    /// Set several levers at once, as one undo step (a breach map cell).
-    SetLevers {
-        values: Vec<(String, LeverValue)>,
-    },
-    /// Set a lever back to the loaded preset's value.
-    ResetLever {
-        path: String,
-    },
-    /// Set every lever back to the loaded preset.
-    ResetAll,
-    Undo,
-    Redo,
-    /// Open a preset compiled into the binary (asks first if there are unsaved changes).
-    OpenShipped(String),
-    /// Read a preset file in the background; [`Command::OpenLoaded`] follows if it loads.
-    OpenFile(PathBuf),
-    /// A preset file finished loading: open it (asks first if there are unsaved changes).
-    OpenLoaded {
-        path: PathBuf,
-        scenario: Box<ValidScenario>,
-    },
-    OpenDialog,
-    /// Save to the current file, or ask for one (shipped presets are never overwritten).
-    Save,
-    SaveAsDialog,
-    SaveTo(PathBuf),
-    /// Ask for a file and write the scenario there as changes to the preset it came from.
-    SaveChangesAsDialog,
-    /// Write the scenario at this path as a preset that extends the one it came from (spec §7.3).
-    SaveChangesTo(PathBuf),
-    ExportCsv,
-    ExportCsvTo(PathBuf),
-    /// Pin a scenario as the baseline the charts and the comparison table show.
-    PinBaseline(BaselineSource),
-    UnpinBaseline,
-    /// Ask for a file and write the scenario memo there.
-    ExportMemo,
-    ExportMemoTo(PathBuf),
-    ShowError(String),
-    /// The user agreed to lose unsaved changes: open the pending scenario.
-    ConfirmDiscard,
-    CancelDiscard,
-}
 
 /// The central area's tabs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,8 +5,8 @@
 use eframe::egui;
 use eframe::egui::{ComboBox, Pos2, Rect, RichText, Sense, Stroke, Ui};
 
-use super::app::Command;
 use super::background::{POLL_INTERVAL, Task};
+use super::command::Command;
 use super::document::Document;
 use super::format::plot_f64;
 use super::kpi_text::{kpi_choices, kpi_combo_ui, kpi_label, kpi_value_text};

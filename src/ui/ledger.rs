@@ -5,7 +5,7 @@ use eframe::egui;
 use eframe::egui::{Align2, Color32, FontId, Rect, RichText, Sense, Ui, pos2, vec2};
 use rust_decimal::Decimal;
 
-use super::app::Command;
+use super::command::Command;
 use super::format::grouped;
 use super::theme;
 use crate::model::Outcome;

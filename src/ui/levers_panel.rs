@@ -7,8 +7,8 @@ use eframe::egui;
 use eframe::egui::{CollapsingHeader, RichText, Slider, SliderClamping, TextEdit, Ui};
 use rust_decimal::Decimal;
 
-use super::app::Command;
 use super::breach_shading::{BreachShading, track_fractions};
+use super::command::Command;
 use super::document::Document;
 use super::theme;
 use crate::model::levers::{check_in_range, parse_value};

@@ -6,6 +6,7 @@ pub mod background;
 pub mod breach_map_tab;
 pub mod breach_shading;
 pub mod charts;
+pub mod command;
 pub mod document;
 pub mod format;
 pub mod kpi_strip;
@@ -26,8 +27,8 @@ pub mod warnings_strip;
 
 use eframe::egui;
 
-pub use app::{AppOptions, Command, Tab, WhatIfApp};
-pub use overlay::BaselineSource;
+pub use app::{AppOptions, Tab, WhatIfApp};
+pub use command::{BaselineSource, Command};
 
 /// Opens the window and runs until it is closed.
 pub fn run_app(options: AppOptions) -> eframe::Result {

@@ -6,22 +6,13 @@ use eframe::egui;
 use eframe::egui::{RichText, Ui};
 use rust_decimal::Decimal;
 
-use super::app::Command;
 use super::charts::ChartData;
+use super::command::{BaselineSource, Command};
 use super::kpi_text::{kpi_choices, kpi_difference_text, kpi_label, kpi_value_text};
 use super::theme;
 use crate::model::analysis::Kpi;
 use crate::model::preset::SHIPPED_PRESETS;
 use crate::model::{Outcome, Scenario, ValidScenario};
-
-/// What is pinned as the baseline.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum BaselineSource {
-    /// The working scenario as it is now.
-    Current,
-    /// A preset compiled into the binary, by file stem.
-    Shipped(String),
-}
 
 /// A pinned scenario and what the model made of it.
 pub struct PinnedBaseline {

@@ -13,7 +13,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use eframe::egui::{Context, Key, KeyboardShortcut, Modifiers, Ui};
 
-use super::app::Command;
+use super::command::Command;
 use crate::model::ValidScenario;
 use crate::model::preset::SHIPPED_PRESETS;
 use crate::preset_file::{self, FileError};
