@@ -253,11 +253,8 @@ impl Plan {
         let horizon = scenario.horizon_months as usize;
         let facility_index = |id: &str| scenario.facilities.iter().position(|f| f.id == id);
         // Pledged revenue only matters to a facility that a coverage covenant tests.
-        let coverage_tested = |id: &str| {
-            scenario.covenants.iter().any(|covenant| {
-                matches!(&covenant.terms, CovenantTerms::Dscr { facility, .. } if facility == id)
-            })
-        };
+        let tested = scenario.coverage_tested_facilities();
+        let coverage_tested = |id: &str| tested.contains(&id);
         let pledged_index = |id: &str| facility_index(id).filter(|_| coverage_tested(id));
 
         let contracts = scenario
@@ -346,18 +343,13 @@ impl Plan {
         }
 
         let growth = Decimal::ONE + scenario.opex.fixed_growth_pct / HUNDRED;
-        let mut fixed_by_year = Vec::with_capacity(horizon.div_ceil(12));
-        let mut fixed = scenario.opex.fixed_monthly;
-        for year in 0..horizon.div_ceil(12) {
-            if year > 0 {
-                fixed = held_amount(
-                    fixed
-                        .checked_mul(growth)
-                        .ok_or_else(|| overflow(year as i32 * 12, "fixed costs"))?,
-                );
-            }
-            fixed_by_year.push(fixed);
-        }
+        let fixed_by_year = compounded_by_year(
+            scenario.opex.fixed_monthly,
+            growth,
+            held_amount,
+            horizon,
+            "fixed costs",
+        )?;
 
         let sofr = scenario.rates.sofr_pct;
         let facilities = scenario
@@ -509,6 +501,31 @@ fn capex_parts(
     even.into_iter().flatten().chain(profiled)
 }
 
+/// `start × factor^year` for each model year of the horizon, each year's value held by `hold`
+/// before the next is compounded from it.
+fn compounded_by_year(
+    start: Decimal,
+    factor: Decimal,
+    hold: fn(Decimal) -> Decimal,
+    horizon: usize,
+    what: &str,
+) -> Result<Vec<Decimal>, ModelError> {
+    let years = horizon.div_ceil(12);
+    let mut by_year = Vec::with_capacity(years);
+    let mut value = start;
+    for year in 0..years {
+        if year > 0 {
+            value = hold(
+                value
+                    .checked_mul(factor)
+                    .ok_or_else(|| overflow(year as i32 * 12, what))?,
+            );
+        }
+        by_year.push(value);
+    }
+    Ok(by_year)
+}
+
 /// GPU rental prices by model year (spec §6.2): `price_index_pct/100 × (1 − decline/100)^year`.
 struct PriceFactors {
     horizon: usize,
@@ -520,18 +537,11 @@ impl PriceFactors {
         let market = &scenario.market;
         let index = market.price_index_pct / HUNDRED;
         let kept = Decimal::ONE - market.price_decline_pct_per_year / HUNDRED;
-        let mut by_year = Vec::with_capacity(horizon.div_ceil(12));
-        let mut compounded = Decimal::ONE;
-        for year in 0..horizon.div_ceil(12) {
-            if year > 0 {
-                compounded = held_rate(
-                    compounded
-                        .checked_mul(kept)
-                        .ok_or_else(|| overflow(year as i32 * 12, "GPU price decline"))?,
-                );
-            }
-            by_year.push(held_rate(index * compounded));
-        }
+        let by_year =
+            compounded_by_year(Decimal::ONE, kept, held_rate, horizon, "GPU price decline")?
+                .into_iter()
+                .map(|compounded| held_rate(index * compounded))
+                .collect();
         Ok(Self { horizon, by_year })
     }
 

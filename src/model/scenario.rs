@@ -73,6 +73,20 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The facilities a coverage (`Dscr`) covenant tests, once each in covenant order: only
+    /// pledges to these count (spec §3.8).
+    pub fn coverage_tested_facilities(&self) -> Vec<&str> {
+        let mut tested = Vec::new();
+        for covenant in &self.covenants {
+            if let CovenantTerms::Dscr { facility, .. } = &covenant.terms
+                && !tested.contains(&facility.as_str())
+            {
+                tested.push(facility.as_str());
+            }
+        }
+        tested
+    }
+
     /// The lowest format version that holds this scenario: 2 once any spec §6 or §7 field is
     /// used (a partner's sites and contracts name a listed partner, so `partners` covers them).
     pub fn required_format_version(&self) -> u32 {

@@ -34,7 +34,7 @@ impl fmt::Display for Warning {
 /// covenants). References that do not resolve are left to validation, which refuses them.
 pub fn warnings(scenario: &Scenario) -> Vec<Warning> {
     let mut out = Vec::new();
-    let tested = coverage_tested(scenario);
+    let tested = scenario.coverage_tested_facilities();
 
     for contract in &scenario.contracts {
         if let Some(facility) = &contract.pledged_to {
@@ -81,19 +81,6 @@ pub fn warnings(scenario: &Scenario) -> Vec<Warning> {
         }
     }
     out
-}
-
-/// The facilities a coverage (`Dscr`) covenant tests: only their pledges count (spec §3.8).
-fn coverage_tested(scenario: &Scenario) -> Vec<&str> {
-    let mut tested = Vec::new();
-    for covenant in &scenario.covenants {
-        if let CovenantTerms::Dscr { facility, .. } = &covenant.terms
-            && !tested.contains(&facility.as_str())
-        {
-            tested.push(facility.as_str());
-        }
-    }
-    tested
 }
 
 /// A pledge counts only toward a coverage test of the facility it names; with none, the
