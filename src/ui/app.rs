@@ -444,13 +444,7 @@ impl WhatIfApp {
                 Err(err) => self.error = Some(format!("Could not save the preset.\n{err}")),
             },
             Command::SaveChangesAsDialog => {
-                let suggested_name = format!(
-                    "{}-changes.ron",
-                    self.document
-                        .origin()
-                        .display_name()
-                        .trim_end_matches(".ron")
-                );
+                let suggested_name = self.suggested_name("-changes.ron");
                 let directory = self.current_directory();
                 self.presets.spawn_dialog(
                     ctx,
@@ -466,13 +460,7 @@ impl WhatIfApp {
                 Err(err) => self.error = Some(format!("Could not save the changes.\n{err}")),
             },
             Command::ExportCsv => {
-                let suggested_name = format!(
-                    "{}-ledger.csv",
-                    self.document
-                        .origin()
-                        .display_name()
-                        .trim_end_matches(".ron")
-                );
+                let suggested_name = self.suggested_name("-ledger.csv");
                 let directory = self.current_directory();
                 self.presets
                     .spawn_dialog(ctx, DialogKind::ExportCsv { suggested_name }, directory);
@@ -494,13 +482,7 @@ impl WhatIfApp {
                 self.status = "Baseline unpinned".to_owned();
             }
             Command::ExportMemo => {
-                let suggested_name = format!(
-                    "{}-memo.md",
-                    self.document
-                        .origin()
-                        .display_name()
-                        .trim_end_matches(".ron")
-                );
+                let suggested_name = self.suggested_name("-memo.md");
                 let directory = self.current_directory();
                 self.presets.spawn_dialog(
                     ctx,
@@ -628,6 +610,13 @@ impl WhatIfApp {
         self.document.open(valid, origin);
         self.undo.clear();
         self.error = None;
+    }
+
+    /// A file name for what is saved or exported from the current scenario: its preset's name
+    /// with `suffix` (`s1-base-memo.md`).
+    fn suggested_name(&self, suffix: &str) -> String {
+        let stem = self.document.origin().display_name();
+        format!("{}{suffix}", stem.trim_end_matches(".ron"))
     }
 
     fn current_directory(&self) -> Option<PathBuf> {
