@@ -8,31 +8,8 @@ use coreweave_whatif::model::{
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-/// 12 months, $1,000M cash, nothing else, plus `extra` sections (RON, v2).
-fn scenario_text(extra: &str) -> String {
-    format!(
-        r#"(
-        meta: (name: "v2", format_version: 2),
-        horizon_months: 12,
-        opening: (cash: "1000", mw_online: "0"),
-        rates: (sofr_pct: "0"),
-        opex: (cost_of_revenue_pct: "0", other_opex_pct: "0", fixed_monthly: "0"),
-        {extra}
-    )"#
-    )
-}
-
-fn outcome(extra: &str) -> Outcome {
-    let valid = parse_preset(&scenario_text(extra)).unwrap_or_else(|err| panic!("{err}\n{extra}"));
-    run(&valid).expect("runs")
-}
-
-fn issues(extra: &str) -> String {
-    match parse_preset(&scenario_text(extra)) {
-        Ok(_) => panic!("should be refused:\n{extra}"),
-        Err(err) => err.to_string(),
-    }
-}
+mod common;
+use common::{bare_v2 as scenario_text, bare_v2_error as issues, bare_v2_outcome as outcome};
 
 fn column(
     outcome: &Outcome,

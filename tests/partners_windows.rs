@@ -2,37 +2,13 @@
 //! floor, on small scenarios whose figures are computed by hand in the comments.
 
 use coreweave_whatif::model::{
-    Group, Month, Outcome, levers, parse_preset, parse_scenario, run, set_lever_text, to_ron,
-    validate,
+    Group, Month, levers, parse_preset, parse_scenario, run, set_lever_text, to_ron, validate,
 };
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-/// 12 months, $1,000M cash, nothing else, plus `extra` sections (RON, v2).
-fn text(extra: &str) -> String {
-    format!(
-        r#"(
-        meta: (name: "v7", format_version: 2),
-        horizon_months: 12,
-        opening: (cash: "1000", mw_online: "0"),
-        rates: (sofr_pct: "0"),
-        opex: (cost_of_revenue_pct: "0", other_opex_pct: "0", fixed_monthly: "0"),
-        {extra}
-    )"#
-    )
-}
-
-fn outcome(extra: &str) -> Outcome {
-    let valid = parse_preset(&text(extra)).unwrap_or_else(|err| panic!("{err}\n{extra}"));
-    run(&valid).expect("runs")
-}
-
-fn error(extra: &str) -> String {
-    match parse_preset(&text(extra)) {
-        Ok(_) => panic!("should be refused:\n{extra}"),
-        Err(err) => err.to_string(),
-    }
-}
+mod common;
+use common::{bare_v2 as text, bare_v2_error as error, bare_v2_outcome as outcome};
 
 fn m(text: &str) -> Month {
     text.parse().expect("test month")

@@ -75,3 +75,33 @@ pub fn s1_base_reporting_file(
     std::fs::write(&path, text).expect("write the preset");
     (path, valid)
 }
+
+/// A v2 scenario of 12 months with $1,000M of cash, no rates and no costs, plus `extra`
+/// sections: the blank page the hand-derived spec tests write on.
+pub fn bare_v2(extra: &str) -> String {
+    format!(
+        r#"(
+        meta: (name: "bare v2", format_version: 2),
+        horizon_months: 12,
+        opening: (cash: "1000", mw_online: "0"),
+        rates: (sofr_pct: "0"),
+        opex: (cost_of_revenue_pct: "0", other_opex_pct: "0", fixed_monthly: "0"),
+        {extra}
+    )"#
+    )
+}
+
+/// [`bare_v2`] with `extra`, validated and run.
+pub fn bare_v2_outcome(extra: &str) -> coreweave_whatif::model::Outcome {
+    let valid = coreweave_whatif::model::parse_preset(&bare_v2(extra))
+        .unwrap_or_else(|err| panic!("{err}\n{extra}"));
+    coreweave_whatif::model::run(&valid).expect("runs")
+}
+
+/// Why [`bare_v2`] with `extra` is refused.
+pub fn bare_v2_error(extra: &str) -> String {
+    match coreweave_whatif::model::parse_preset(&bare_v2(extra)) {
+        Ok(_) => panic!("should be refused:\n{extra}"),
+        Err(err) => err.to_string(),
+    }
+}
