@@ -3,7 +3,7 @@
 
 use coreweave_whatif::model::backtest::Figure;
 use coreweave_whatif::model::run;
-use coreweave_whatif::ui::format::pct_text;
+use coreweave_whatif::report::format::pct_text;
 use coreweave_whatif::ui::{Tab, WhatIfApp};
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;

@@ -18,13 +18,14 @@ use egui_plot::{
 };
 use rust_decimal::Decimal;
 
-use super::format::{figure_short_text, month_at, month_axis_label, plot_f64};
+use super::format::{month_at, month_axis_label, plot_f64};
 use super::theme;
 use crate::model::backtest::error_pct_text;
 use crate::model::backtest::{BacktestRow, Figure};
 use crate::model::outcome::figure_at;
 use crate::model::scenario::CovenantTerms;
 use crate::model::{Outcome, Scenario};
+use crate::report::format::figure_short_text;
 
 /// The legend entry of every chart's reported markers.
 pub const REPORTED_NAME: &str = "Reported";

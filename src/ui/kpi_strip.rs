@@ -5,9 +5,9 @@ use eframe::egui;
 use eframe::egui::{Frame, RichText, Ui};
 use rust_decimal::Decimal;
 
-use super::format::{busd, musd, pct_text};
 use super::theme::Severity;
 use crate::model::Outcome;
+use crate::report::format::{busd, musd, pct_text};
 
 /// One tile of the strip.
 #[derive(Clone, Debug, PartialEq)]

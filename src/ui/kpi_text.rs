@@ -6,9 +6,9 @@ use rust_decimal::prelude::ToPrimitive;
 
 use eframe::egui::{ComboBox, Ui};
 
-use super::format::{busd, grouped};
 use crate::model::analysis::Kpi;
 use crate::model::{Month, Scenario};
+use crate::report::format::{busd, grouped};
 
 /// The KPIs offered for `scenario`: the money figures, each covenant's minimum headroom and
 /// the first breach.

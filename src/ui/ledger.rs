@@ -6,11 +6,11 @@ use eframe::egui::{Align2, Color32, FontId, Rect, RichText, Sense, Ui, pos2, vec
 use rust_decimal::Decimal;
 
 use super::command::Command;
-use super::format::grouped;
 use super::theme;
 use crate::model::Outcome;
 use crate::model::money::{DISPLAY_DP, round_for_display};
 use crate::model::outcome::Cell;
+use crate::report::format::grouped;
 
 const ROW_HEIGHT: f32 = 20.0;
 const HEADER_HEIGHT: f32 = 24.0;

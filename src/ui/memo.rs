@@ -8,7 +8,6 @@
 use std::fmt::Write as _;
 
 use super::charts::ChartData;
-use super::format::{figure_text, pct_text};
 use super::kpi_text::{kpi_choices, kpi_label, kpi_value_text};
 use super::overlay::{PinnedBaseline, comparison_rows};
 use super::svg_chart::{SvgChart, SvgLine};
@@ -17,6 +16,7 @@ use super::tornado_tab::TornadoResult;
 use crate::model::analysis::{Kpi, TornadoSpan};
 use crate::model::backtest::error_pct_text;
 use crate::model::{Lever, Outcome, Scenario};
+use crate::report::format::{figure_text, pct_text};
 
 /// Everything the memo reads.
 pub struct MemoInput<'a> {

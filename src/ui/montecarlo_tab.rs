@@ -9,10 +9,11 @@ use rust_decimal::Decimal;
 
 use super::background::{POLL_INTERVAL, Task};
 use super::document::Document;
-use super::format::{busd, month_axis_label, plot_f64};
+use super::format::{month_axis_label, plot_f64};
 use super::theme;
 use crate::model::analysis::{Distribution, MonteCarloResult, MonteCarloSpec, monte_carlo};
 use crate::model::{LeverValue, Scenario};
+use crate::report::format::busd;
 
 /// What a run was for: scenario generation and spec (its runs included).
 pub type McKey = (u64, MonteCarloSpec);
