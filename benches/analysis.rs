@@ -5,8 +5,8 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 
 use coreweave_whatif::model::analysis::{
-    Axis, Condition, Kpi, MonteCarloSpec, TornadoSpan, breach_map, breach_ranges, evaluate,
-    monte_carlo, solve, tornado,
+    Axis, Condition, Evaluator, Kpi, MonteCarloSpec, SpanRule, breach_map, breach_ranges, evaluate,
+    monte_carlo, solve, tornado_of,
 };
 use coreweave_whatif::model::scenario::Contract;
 use coreweave_whatif::model::validate::MAX_LIST_ITEMS;
@@ -36,6 +36,15 @@ fn per_run(c: &mut Criterion) {
     c.bench_function("evaluate/one lever", |b| {
         b.iter(|| evaluate(&base, &[(&axis, LeverValue::Number(dec!(5)))]))
     });
+    // What an analysis pays per run: set a lever, check its range, run into reused buffers.
+    let mut evaluator = Evaluator::new(&base).expect("the default scenario validates");
+    c.bench_function("evaluator/one lever", |b| {
+        b.iter(|| {
+            evaluator
+                .evaluate(&[(&axis, LeverValue::Number(dec!(5)))])
+                .map(|outcome| outcome.kpis.min_cash)
+        })
+    });
 }
 
 fn analyses(c: &mut Criterion) {
@@ -47,7 +56,7 @@ fn analyses(c: &mut Criterion) {
         b.iter(|| breach_ranges(&base, "core_scientific.delay_months"))
     });
     c.bench_function("tornado/min_cash range ends", |b| {
-        b.iter(|| tornado(&base, &Kpi::MinCash, TornadoSpan::RangeEnds))
+        b.iter(|| tornado_of(&base, &Kpi::MinCash, &SpanRule::RangeEnds.into()))
     });
     let mut group = c.benchmark_group("slow");
     group.sample_size(10);
@@ -83,10 +92,36 @@ fn analyses(c: &mut Criterion) {
     group.bench_function("montecarlo/10000 runs", |b| {
         b.iter(|| monte_carlo(&base, &spec, &AtomicUsize::new(0), &AtomicBool::new(false)))
     });
+    // Issue 11's larger sizes.
+    group.bench_function("grid/100x100 sofr x delay", |b| {
+        b.iter(|| {
+            breach_map(
+                &base,
+                "rates.sofr_pct",
+                "core_scientific.delay_months",
+                &Kpi::FundingNeed,
+                100,
+            )
+        })
+    });
+    let spec_100k = MonteCarloSpec {
+        runs: 100_000,
+        ..spec.clone()
+    };
+    group.bench_function("montecarlo/100000 runs", |b| {
+        b.iter(|| {
+            monte_carlo(
+                &base,
+                &spec_100k,
+                &AtomicUsize::new(0),
+                &AtomicBool::new(false),
+            )
+        })
+    });
     // The worst a scenario may ask of an every-lever analysis: a contract list at its limit.
     let at_limit = with_contracts_up_to(&base, MAX_LIST_ITEMS);
     group.bench_function("tornado/min_cash, 100 contracts", |b| {
-        b.iter(|| tornado(&at_limit, &Kpi::MinCash, TornadoSpan::RangeEnds))
+        b.iter(|| tornado_of(&at_limit, &Kpi::MinCash, &SpanRule::RangeEnds.into()))
     });
     group.finish();
 }

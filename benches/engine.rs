@@ -1,11 +1,21 @@
 //! One full evaluation of every shipped preset (72 months), and the lever registry the app and
 //! the analyses read. `cargo bench --bench engine`.
+//!
+//! Each preset is run three ways: `run` (a fresh outcome), `run_into` (buffers reused, as the
+//! analyses do) and the Decimal reference engine of `tests/reference/` (the engine before the
+//! fixed-point loop), so before and after are measured in one process, under the same load.
 
 use std::hint::black_box;
 
+use coreweave_whatif::model::engine::run_into;
 use coreweave_whatif::model::preset::SHIPPED_PRESETS;
-use coreweave_whatif::model::{default_scenario, levers, parse_preset, run, set_lever_text};
+use coreweave_whatif::model::{
+    Outcome, default_scenario, levers, parse_preset, run, set_lever_text,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
+
+#[path = "../tests/reference/mod.rs"]
+mod reference;
 
 fn engine(c: &mut Criterion) {
     for (stem, text) in SHIPPED_PRESETS {
@@ -14,6 +24,13 @@ fn engine(c: &mut Criterion) {
         };
         c.bench_function(&format!("run {stem} (72 months)"), |b| {
             b.iter(|| run(black_box(&valid)))
+        });
+        let mut outcome = Outcome::default();
+        c.bench_function(&format!("run_into {stem}"), |b| {
+            b.iter(|| run_into(black_box(&valid), &mut outcome))
+        });
+        c.bench_function(&format!("reference {stem}"), |b| {
+            b.iter(|| reference::engine::run(black_box(&valid)))
         });
     }
 

@@ -71,7 +71,7 @@ pub struct CovenantKpi {
 }
 
 /// The summary figures of spec §4.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize)]
 pub struct Kpis {
     /// First month with cash below zero.
     pub runway_month: Option<Month>,
@@ -90,8 +90,9 @@ pub struct Kpis {
     pub backtest_error_pct: Option<Decimal>,
 }
 
-/// The result of one run: rows, per-item columns (row-major) and KPIs.
-#[derive(Clone, Debug, PartialEq)]
+/// The result of one run: rows, per-item columns (row-major) and KPIs. `Default` is an empty
+/// outcome for `engine::run_into` to fill.
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Outcome {
     pub months: Vec<MonthRow>,
     /// The revenue streams: every contract, then every site that earns capacity revenue.

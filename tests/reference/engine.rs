@@ -1,21 +1,22 @@
-//! The monthly cash-flow and covenant engine (spec §3). One call, [`run`], turns a
-//! [`ValidScenario`] into an [`Outcome`]. Everything that does not change from month to month
-//! is prepared once in [`Plan`], so the monthly loop only adds and multiplies.
+//! The Decimal engine as it was before the fixed-point loop (issue 11), kept only as the
+//! reference `tests/engine_reference.rs` compares the product engine against, digit for digit.
+//! Copied from `src/model/engine.rs`; only its imports and visibility changed.
+#![allow(dead_code)]
 
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use super::backtest::{BacktestRow, Figure, mean_absolute_error_pct};
-use super::month::Month;
-use super::outcome::{
+use coreweave_whatif::model::backtest::{BacktestRow, Figure, mean_absolute_error_pct};
+use coreweave_whatif::model::month::Month;
+use coreweave_whatif::model::outcome::{
     Breach, CovenantKpi, CovenantTest, FacilityMonth, Kpis, MonthRow, Outcome, figure_at,
 };
-use super::scenario::Reported;
-use super::scenario::{
+use coreweave_whatif::model::scenario::Reported;
+use coreweave_whatif::model::scenario::{
     Amortization, CORE_SCIENTIFIC_ID, CovenantTerms, DelayPolicy, FacilityKind, Rate, Scenario,
     Site,
 };
-use super::validate::ValidScenario;
+use coreweave_whatif::model::validate::ValidScenario;
 
 const HUNDRED: Decimal = dec!(100);
 const TWELVE_HUNDRED: Decimal = dec!(1200);
@@ -168,7 +169,7 @@ fn overflow(month: i32, what: &str) -> ModelError {
 impl ContractPlan {
     fn new(
         scenario: &Scenario,
-        contract: &super::scenario::Contract,
+        contract: &coreweave_whatif::model::scenario::Contract,
         pledged_to: Option<usize>,
     ) -> Self {
         let scheduled = contract.start.index();

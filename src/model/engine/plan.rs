@@ -1,0 +1,574 @@
+//! What does not change from month to month, prepared once per run (divisions, compounding,
+//! profiles, delays), so the monthly loop only adds and multiplies.
+
+use rust_decimal::Decimal;
+
+use super::{HUNDRED, ModelError, TWELVE_HUNDRED, held_amount, held_rate, overflow};
+use crate::model::month::Month;
+use crate::model::scenario::{
+    Amortization, CORE_SCIENTIFIC_ID, Contract, CovenantTerms, DelayPolicy, FacilityKind, Rate,
+    Scenario, Site,
+};
+
+/// One contract, prepared.
+pub(super) struct ContractPlan {
+    /// Effective start `e` (after the Core Scientific delay) and exclusive end, as month indices.
+    pub(super) start: i32,
+    pub(super) end: i32,
+    /// The full monthly rate `F = V / Σw(k)`.
+    full_rate: Decimal,
+    /// `F × w(k)` for the ramp months `k < R − 1`; later months earn `F`.
+    ramp_revenue: Vec<Decimal>,
+    /// `1 − prepay_pct/100`, or `None` when nothing is prepaid.
+    collected_share: Option<Decimal>,
+    /// `F × (1 − prepay_pct/100)` and the same for each ramp month: what is collected in a month
+    /// no cut touches, computed once (the products are exact, so they equal the loop's).
+    full_collected: Decimal,
+    ramp_collected: Vec<Decimal>,
+    /// `prepay_pct/100 × V`, received in month `start`.
+    pub(super) prepayment: Decimal,
+    /// `(from, 1 − cut_pct/100)` of every cut on this contract's customer.
+    cuts: Vec<(i32, Decimal)>,
+    /// Index of the facility it is pledged to.
+    pub(super) pledged_to: Option<usize>,
+}
+
+/// A scheduled amortisation, prepared.
+pub(super) enum Schedule {
+    None,
+    Fixed {
+        amount: Decimal,
+        every: i32,
+        from: i32,
+    },
+    Level {
+        every: i32,
+        from: i32,
+        payments: u32,
+    },
+}
+
+/// A site that earns capacity revenue (spec §6.2), prepared.
+pub(super) struct SitePlan {
+    /// `r_j(t)` for every month of the horizon.
+    pub(super) revenue: Vec<Decimal>,
+    pub(super) pledged_to: Option<usize>,
+}
+
+pub(super) struct FacilityPlan {
+    pub(super) is_revolver: bool,
+    /// `rate / 1200`.
+    pub(super) monthly_rate: Decimal,
+    pub(super) commitment: Decimal,
+    pub(super) opening_balance: Decimal,
+    pub(super) maturity: i32,
+    pub(super) draw_from: i32,
+    pub(super) draw_until: i32,
+    pub(super) draw_part: Decimal,
+    pub(super) schedule: Schedule,
+    pub(super) sweep_share: Decimal,
+    /// `advance_pct/100` and, per month, the capex of the sites it funds (spec §6.5).
+    pub(super) funded: Option<(Decimal, Vec<Decimal>)>,
+    /// Whether a coverage covenant tests it: only then are its pledged revenue and debt
+    /// service summed each quarter.
+    pub(super) coverage_tested: bool,
+}
+
+pub(super) enum CovenantPlan {
+    MinLiquidity {
+        floor: Decimal,
+        /// `pct/100` and the facility whose balance it applies to; none for a flat floor.
+        of_facility: Option<(Decimal, usize)>,
+    },
+    Dscr {
+        facility: usize,
+        min: Decimal,
+    },
+    MaxLeverage {
+        max: Decimal,
+    },
+}
+
+/// Everything month-invariant, derived once per run.
+pub(super) struct Plan {
+    pub(super) horizon: usize,
+    pub(super) contracts: Vec<ContractPlan>,
+    /// Sites that earn capacity revenue, in preset order.
+    pub(super) sites: Vec<SitePlan>,
+    /// `opex.cost_per_mw_month`, or `None` when capacity costs nothing (spec §6.3).
+    pub(super) cost_per_mw_month: Option<Decimal>,
+    /// Per month: site capex, reimbursements, MW online and equity.
+    pub(super) capex: Vec<Decimal>,
+    pub(super) reimbursement: Vec<Decimal>,
+    pub(super) mw_online: Vec<Decimal>,
+    pub(super) equity: Vec<Decimal>,
+    /// The fixed costs of each model year.
+    pub(super) fixed_by_year: Vec<Decimal>,
+    pub(super) cost_share: Decimal,
+    pub(super) other_opex_share: Decimal,
+    pub(super) gross_share: Decimal,
+    pub(super) facilities: Vec<FacilityPlan>,
+    pub(super) revolver: Option<usize>,
+    pub(super) target_cash: Decimal,
+    pub(super) covenants: Vec<CovenantPlan>,
+    /// Each covenant's first and last tested month (spec §7.2).
+    pub(super) windows: Vec<(i32, i32)>,
+}
+
+impl ContractPlan {
+    fn new(scenario: &Scenario, contract: &Contract, pledged_to: Option<usize>) -> Self {
+        let scheduled = contract.start.index();
+        let term = contract.term_months as i32;
+        let ramp = contract.ramp_months;
+        let (delay, policy) = partner_delay(scenario, contract.capacity.partner_id());
+        let start = scheduled + delay;
+        let end = match policy {
+            DelayPolicy::Shift => start + term,
+            DelayPolicy::Truncate => scheduled + term,
+        };
+        // w(k) = min(1, (k+1)/R): only the first R − 1 months weigh less than 1.
+        // Σw = Σ_{k<m} (k+1)/R + (T − m) = m(m+1)/(2R) + T − m, with m those ramp months.
+        let ramped = ramp.saturating_sub(1).min(contract.term_months);
+        let ramp_sum = if ramped == 0 {
+            Decimal::ZERO
+        } else {
+            Decimal::from(u64::from(ramped) * u64::from(ramped + 1))
+                / Decimal::from(2 * u64::from(ramp))
+        };
+        let weight_sum = ramp_sum + Decimal::from(contract.term_months - ramped);
+        let exact_rate = contract.total_value / weight_sum;
+        let ramp_revenue: Vec<Decimal> = (1..=ramped)
+            .map(|k| held_amount(exact_rate * Decimal::from(k) / Decimal::from(ramp)))
+            .collect();
+        let prepay_share = contract.prepay_pct / HUNDRED;
+        let collected_share = (!prepay_share.is_zero()).then(|| Decimal::ONE - prepay_share);
+        let full_rate = held_amount(exact_rate);
+        let collected = |r: Decimal| collected_share.map_or(r, |share| r * share);
+        Self {
+            start,
+            end,
+            full_rate,
+            full_collected: collected(full_rate),
+            ramp_collected: ramp_revenue
+                .iter()
+                .map(|r: &Decimal| collected(*r))
+                .collect(),
+            ramp_revenue,
+            collected_share,
+            prepayment: prepay_share * contract.total_value,
+            // A 0 % cut keeps every figure as it is: leaving it out saves a product a month.
+            cuts: scenario
+                .customer_cuts
+                .iter()
+                .filter(|cut| cut.customer == contract.customer && !cut.cut_pct.is_zero())
+                .map(|cut| (cut.from.index(), Decimal::ONE - cut.cut_pct / HUNDRED))
+                .collect(),
+            pledged_to,
+        }
+    }
+
+    /// `r_c(t)` of spec §3.1, cuts included, and what of it is collected in month `t`.
+    #[inline]
+    pub(super) fn revenue(&self, t: i32) -> (Decimal, Decimal) {
+        if t < self.start || t >= self.end {
+            return (Decimal::ZERO, Decimal::ZERO);
+        }
+        let k = (t - self.start) as usize;
+        let (mut revenue, collected) = match self.ramp_revenue.get(k) {
+            Some(ramping) => (*ramping, self.ramp_collected[k]),
+            None => (self.full_rate, self.full_collected),
+        };
+        let mut cut = false;
+        for (from, kept) in &self.cuts {
+            if t >= *from {
+                revenue *= kept;
+                cut = true;
+            }
+        }
+        if !cut {
+            return (revenue, collected);
+        }
+        let collected = self
+            .collected_share
+            .map_or(revenue, |share| revenue * share);
+        (revenue, collected)
+    }
+}
+
+impl Plan {
+    pub(super) fn new(scenario: &Scenario) -> Result<Self, ModelError> {
+        let horizon = scenario.horizon_months as usize;
+        let facility_index = |id: &str| scenario.facilities.iter().position(|f| f.id == id);
+        // Pledged revenue only matters to a facility that a coverage covenant tests.
+        let tested = scenario.coverage_tested_facilities();
+        let coverage_tested = |id: &str| tested.contains(&id);
+        let pledged_index = |id: &str| facility_index(id).filter(|_| coverage_tested(id));
+
+        let contracts = scenario
+            .contracts
+            .iter()
+            .map(|contract| {
+                ContractPlan::new(
+                    scenario,
+                    contract,
+                    contract.pledged_to.as_deref().and_then(pledged_index),
+                )
+            })
+            .collect();
+
+        let mut capex = vec![Decimal::ZERO; horizon];
+        let mut reimbursement = vec![Decimal::ZERO; horizon];
+        // MW brought online in each month, summed into the running total below.
+        let mut mw_added = vec![Decimal::ZERO; horizon];
+        // Per facility that funds capex (spec §6.5), the capex of its sites by month.
+        let mut funded_capex: Vec<Option<Vec<Decimal>>> = scenario
+            .facilities
+            .iter()
+            .map(|f| f.funds.as_ref().map(|_| vec![Decimal::ZERO; horizon]))
+            .collect();
+        let market = PriceFactors::new(scenario, horizon)?;
+        let mut sites = Vec::new();
+        for site in &scenario.sites {
+            let scheduled = site.online.index();
+            let online = scheduled + partner_delay(scenario, site.partner.partner_id()).0;
+            let anchor = if scenario.capex.follows_delay {
+                online
+            } else {
+                scheduled
+            };
+            let funders: Vec<usize> = scenario
+                .facilities
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| {
+                    f.funds
+                        .as_ref()
+                        .is_some_and(|funds| funds.sites.contains(&site.id))
+                })
+                .map(|(index, _)| index)
+                .collect();
+            for (t, capex_part, reimbursement_part) in capex_parts(scenario, site, anchor) {
+                if let Ok(t) = usize::try_from(t)
+                    && t < horizon
+                {
+                    capex[t] += capex_part;
+                    reimbursement[t] += reimbursement_part;
+                    for &f in &funders {
+                        if let Some(base) = funded_capex[f].as_mut() {
+                            base[t] += capex_part;
+                        }
+                    }
+                }
+            }
+            if let Some(added) = mw_added.get_mut(online.max(0) as usize) {
+                *added += site.mw;
+            }
+            if !site.revenue_per_mw_month.is_zero() {
+                sites.push(SitePlan {
+                    revenue: market.site_revenue(site, online)?,
+                    pledged_to: site.pledged_to.as_deref().and_then(pledged_index),
+                });
+            }
+        }
+
+        let mut mw_online = Vec::with_capacity(horizon);
+        let mut online_now = scenario.opening.mw_online;
+        for added in &mw_added {
+            if !added.is_zero() {
+                online_now += added;
+            }
+            mw_online.push(online_now);
+        }
+
+        let mut equity = vec![Decimal::ZERO; horizon];
+        for raise in &scenario.equity {
+            if let Ok(t) = usize::try_from(raise.month.index())
+                && t < horizon
+            {
+                equity[t] += raise.amount;
+            }
+        }
+
+        let growth = Decimal::ONE + scenario.opex.fixed_growth_pct / HUNDRED;
+        let fixed_by_year = compounded_by_year(
+            scenario.opex.fixed_monthly,
+            growth,
+            held_amount,
+            horizon,
+            "fixed costs",
+        )?;
+
+        let sofr = scenario.rates.sofr_pct;
+        let facilities = scenario
+            .facilities
+            .iter()
+            .zip(funded_capex)
+            .map(|(facility, funded_capex)| {
+                let annual_pct = match facility.rate {
+                    Rate::Floating { spread_pct } => sofr + spread_pct,
+                    Rate::Fixed { coupon_pct } => coupon_pct,
+                };
+                let maturity = facility.maturity.index();
+                let schedule = match facility.amortization {
+                    Amortization::None => Schedule::None,
+                    Amortization::Fixed {
+                        amount,
+                        every,
+                        from,
+                    } => Schedule::Fixed {
+                        amount,
+                        every: every as i32,
+                        from: from.index(),
+                    },
+                    Amortization::Level { every, from } => {
+                        let from = from.index();
+                        let payments = if maturity >= from {
+                            ((maturity - from) / every as i32 + 1) as u32
+                        } else {
+                            0
+                        };
+                        Schedule::Level {
+                            every: every as i32,
+                            from,
+                            payments,
+                        }
+                    }
+                };
+                let draw_from = facility.draws.from.index();
+                let funded = facility
+                    .funds
+                    .as_ref()
+                    .zip(funded_capex)
+                    .map(|(funds, base)| (funds.advance_pct / HUNDRED, base));
+                FacilityPlan {
+                    is_revolver: facility.kind == FacilityKind::Revolver,
+                    monthly_rate: held_rate(annual_pct / TWELVE_HUNDRED),
+                    commitment: facility.commitment,
+                    opening_balance: facility.opening_balance,
+                    maturity,
+                    draw_from,
+                    draw_until: draw_from + facility.draws.months as i32,
+                    draw_part: held_amount(
+                        facility.draws.total / Decimal::from(facility.draws.months.max(1)),
+                    ),
+                    schedule,
+                    sweep_share: facility.sweep_pct / HUNDRED,
+                    funded,
+                    coverage_tested: coverage_tested(&facility.id),
+                }
+            })
+            .collect();
+
+        let covenants = scenario
+            .covenants
+            .iter()
+            .map(|covenant| match &covenant.terms {
+                CovenantTerms::MinLiquidity {
+                    floor,
+                    pct,
+                    of_facility,
+                } => CovenantPlan::MinLiquidity {
+                    floor: *floor,
+                    // A flat floor (no facility) ignores `pct`.
+                    of_facility: of_facility
+                        .as_deref()
+                        .and_then(facility_index)
+                        .map(|facility| (pct / HUNDRED, facility)),
+                },
+                CovenantTerms::Dscr { facility, min } => CovenantPlan::Dscr {
+                    facility: facility_index(facility).unwrap_or_default(),
+                    min: *min,
+                },
+                CovenantTerms::MaxLeverage { max } => CovenantPlan::MaxLeverage { max: *max },
+            })
+            .collect();
+        let windows = scenario
+            .covenants
+            .iter()
+            .map(|covenant| {
+                (
+                    covenant.from.map_or(i32::MIN, Month::index),
+                    covenant.until.map_or(i32::MAX, Month::index),
+                )
+            })
+            .collect();
+
+        let cost_share = scenario.opex.cost_of_revenue_pct / HUNDRED;
+        Ok(Self {
+            horizon,
+            contracts,
+            sites,
+            cost_per_mw_month: (!scenario.opex.cost_per_mw_month.is_zero())
+                .then_some(scenario.opex.cost_per_mw_month),
+            capex,
+            reimbursement,
+            mw_online,
+            equity,
+            fixed_by_year,
+            cost_share,
+            other_opex_share: scenario.opex.other_opex_pct / HUNDRED,
+            gross_share: Decimal::ONE - cost_share,
+            facilities,
+            windows,
+            revolver: scenario
+                .facilities
+                .iter()
+                .position(|f| f.kind == FacilityKind::Revolver),
+            target_cash: scenario.revolver_policy.target_cash,
+            covenants,
+        })
+    }
+}
+
+/// A site's capex and reimbursement parts as `(month, capex, reimbursement)`, around `anchor`
+/// (its scheduled or effective online month): the profile's parts (spec §6.4), or else
+/// `lead_months` equal parts in the months before it (spec §3.3). Months may lie outside the
+/// horizon; the caller drops them.
+fn capex_parts(
+    scenario: &Scenario,
+    site: &Site,
+    anchor: i32,
+) -> impl Iterator<Item = (i32, Decimal, Decimal)> {
+    let amount = site.mw * site.capex_per_mw;
+    let profile = &scenario.capex.profile;
+    let lead = scenario.capex.lead_months as i32;
+    let even = profile.is_empty().then(|| {
+        let capex_part = held_amount(amount / Decimal::from(lead));
+        let reimbursement_part = held_amount(site.reimbursement / Decimal::from(lead));
+        (anchor - lead..anchor).map(move |t| (t, capex_part, reimbursement_part))
+    });
+    let profiled = profile.iter().map(move |part| {
+        let share = part.pct / HUNDRED;
+        (
+            anchor + part.offset,
+            held_amount(amount * share),
+            held_amount(site.reimbursement * share),
+        )
+    });
+    even.into_iter().flatten().chain(profiled)
+}
+
+/// `start × factor^year` for each model year of the horizon, each year's value held by `hold`
+/// before the next is compounded from it.
+fn compounded_by_year(
+    start: Decimal,
+    factor: Decimal,
+    hold: fn(Decimal) -> Decimal,
+    horizon: usize,
+    what: &str,
+) -> Result<Vec<Decimal>, ModelError> {
+    let years = horizon.div_ceil(12);
+    let mut by_year = Vec::with_capacity(years);
+    let mut value = start;
+    for year in 0..years {
+        if year > 0 {
+            value = hold(
+                value
+                    .checked_mul(factor)
+                    .ok_or_else(|| overflow(year as i32 * 12, what))?,
+            );
+        }
+        by_year.push(value);
+    }
+    Ok(by_year)
+}
+
+/// GPU rental prices by model year (spec §6.2): `price_index_pct/100 × (1 − decline/100)^year`.
+struct PriceFactors {
+    horizon: usize,
+    by_year: Vec<Decimal>,
+}
+
+impl PriceFactors {
+    fn new(scenario: &Scenario, horizon: usize) -> Result<Self, ModelError> {
+        let market = &scenario.market;
+        let index = market.price_index_pct / HUNDRED;
+        let kept = Decimal::ONE - market.price_decline_pct_per_year / HUNDRED;
+        let by_year =
+            compounded_by_year(Decimal::ONE, kept, held_rate, horizon, "GPU price decline")?
+                .into_iter()
+                .map(|compounded| held_rate(index * compounded))
+                .collect();
+        Ok(Self { horizon, by_year })
+    }
+
+    /// `r_j(t)` for every month: `mw × p × fill(t) × price(t)` from the effective online month.
+    fn site_revenue(&self, site: &Site, online: i32) -> Result<Vec<Decimal>, ModelError> {
+        let full_at_list_price = site.mw * site.revenue_per_mw_month;
+        let fill = Decimal::from(site.fill_months.max(1));
+        let mut revenue = vec![Decimal::ZERO; self.horizon];
+        let mut full_this_year = Decimal::ZERO;
+        for (t, month_revenue) in revenue.iter_mut().enumerate() {
+            let ti = t as i32;
+            if t % 12 == 0 {
+                full_this_year = held_amount(
+                    full_at_list_price
+                        .checked_mul(self.by_year[t / 12])
+                        .ok_or_else(|| overflow(ti, "capacity revenue"))?,
+                );
+            }
+            if ti < online {
+                continue;
+            }
+            let months_online = Decimal::from(ti - online + 1);
+            *month_revenue = if months_online >= fill {
+                full_this_year
+            } else {
+                held_amount(full_this_year * months_online / fill)
+            };
+        }
+        Ok(revenue)
+    }
+}
+
+/// A delivery partner's delay, in months, and its policy (spec §7.1); `None` (own capacity,
+/// existing capacity) is never late. The v1 section is the partner `core_scientific`.
+fn partner_delay(scenario: &Scenario, partner: Option<&str>) -> (i32, DelayPolicy) {
+    match partner {
+        None => (0, DelayPolicy::Shift),
+        Some(CORE_SCIENTIFIC_ID) => (
+            scenario.core_scientific.delay_months as i32,
+            scenario.core_scientific.delay_policy,
+        ),
+        Some(id) => scenario
+            .partners
+            .iter()
+            .find(|partner| partner.id == id)
+            .map_or((0, DelayPolicy::Shift), |partner| {
+                (partner.delay_months as i32, partner.delay_policy)
+            }),
+    }
+}
+
+impl Schedule {
+    /// The scheduled principal due in month `t` on an `opening` balance (before the cap at it).
+    /// A level payment is sized in its first month and remembered in `level`.
+    #[inline]
+    pub(super) fn due(
+        &self,
+        t: i32,
+        maturity: i32,
+        opening: Decimal,
+        level: &mut Decimal,
+    ) -> Decimal {
+        let (every, from) = match *self {
+            Schedule::None => return Decimal::ZERO,
+            Schedule::Fixed { every, from, .. } | Schedule::Level { every, from, .. } => {
+                (every, from)
+            }
+        };
+        if t < from || t > maturity || (t - from) % every != 0 {
+            return Decimal::ZERO;
+        }
+        match *self {
+            Schedule::None => Decimal::ZERO,
+            Schedule::Fixed { amount, .. } => amount,
+            Schedule::Level { payments, .. } => {
+                if t == from {
+                    *level = held_amount(opening / Decimal::from(payments));
+                }
+                *level
+            }
+        }
+    }
+}

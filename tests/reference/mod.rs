@@ -1,0 +1,2 @@
+//! The reference Decimal engine (see `engine.rs`).
+pub mod engine;
