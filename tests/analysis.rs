@@ -6,12 +6,13 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use clap::Parser;
 use coreweave_whatif::cli::{Cli, execute};
 use coreweave_whatif::model::analysis::{
-    Axis, Condition, Kpi, LeverRange, MonteCarloSpec, Side, SolveOutcome, TornadoSpan, breach_map,
-    breach_ranges, failing_ranges, monte_carlo, solve, tornado,
+    Axis, Condition, Distribution, Kpi, LeverRange, MonteCarloSpec, Side, SolveOutcome, SpanRule,
+    Tornado, breach_map, breach_ranges, failing_ranges, monte_carlo, solve, tornado_of,
 };
+use coreweave_whatif::model::levers::analysis_limits;
 use coreweave_whatif::model::preset::SHIPPED_PRESETS;
 use coreweave_whatif::model::{
-    LeverKind, LeverValue, Outcome, Scenario, levers, parse_preset, run, set_lever, validate,
+    LeverKind, LeverValue, Month, Outcome, Scenario, levers, parse_preset, run, set_lever, validate,
 };
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -79,7 +80,7 @@ fn neighbours(base: &Scenario, path: &str, below: &LeverValue, above: &LeverValu
 /// Checks one solver answer against the plain model; returns whether it found a threshold.
 fn check_solution(name: &str, base: &Scenario, path: &str, condition: &Condition) -> bool {
     let solution = solve(base, path, condition).unwrap_or_else(|err| panic!("{name}: {err}"));
-    let axis = Axis::resolve(base, path).expect("lever");
+    let axis = Axis::for_analysis(base, path).expect("lever");
     let (low, high) = (axis.value_at(0), axis.value_at(axis.len() - 1));
     match &solution.outcome {
         SolveOutcome::Threshold {
@@ -298,16 +299,19 @@ fn failing_ranges_have_exact_edges() {
 fn tornado_bars_match_plain_runs_and_are_sorted_by_swing() {
     let base = default_base();
     for (kpi, span) in [
-        (Kpi::MinCash, TornadoSpan::RangeEnds),
-        (Kpi::FirstBreach, TornadoSpan::RangeEnds),
+        (Kpi::MinCash, SpanRule::RangeEnds),
+        (Kpi::FirstBreach, SpanRule::RangeEnds),
         (
             Kpi::MinHeadroom {
                 covenant: "liquidity".to_owned(),
             },
-            TornadoSpan::Percent(dec!(20)),
+            SpanRule::Percent(dec!(20)),
         ),
     ] {
-        let (base_value, bars) = tornado(&base, &kpi, span).expect("tornado");
+        let Tornado {
+            base: base_value,
+            bars,
+        } = tornado_of(&base, &kpi, &span.into()).expect("tornado");
         assert_eq!(base_value, kpi.value(&plain(&base, &[])), "{kpi}");
         let expected = levers(&base)
             .iter()
@@ -334,23 +338,33 @@ fn tornado_bars_match_plain_runs_and_are_sorted_by_swing() {
             if let (Some(low), Some(high)) = (low, high) {
                 assert_eq!(bar.swing, (high - low).abs(), "{kpi} {}", bar.path);
             }
-            if span == TornadoSpan::RangeEnds {
+            if span == SpanRule::RangeEnds {
+                // The range ends an analysis may use: the registry's, dates never before 2025-01.
                 let lever = levers(&base)
                     .into_iter()
                     .find(|l| l.path == bar.path)
                     .expect("lever");
-                match lever.kind {
-                    LeverKind::Number { min, max, .. } => {
-                        assert_eq!(
-                            (bar.low.clone(), bar.high.clone()),
-                            (LeverValue::Number(min), LeverValue::Number(max))
-                        );
-                    }
-                    LeverKind::Month { min, max } => assert_eq!(
+                let (low, high) = analysis_limits(&base, &lever).expect("not a choice");
+                assert_eq!(
+                    (bar.low.clone(), bar.high.clone()),
+                    (low, high),
+                    "{}",
+                    bar.path
+                );
+                if let LeverKind::Number { min, max, .. } = lever.kind
+                    && bar.path != "capex.lead_months"
+                {
+                    assert_eq!(
                         (bar.low.clone(), bar.high.clone()),
-                        (LeverValue::Month(min), LeverValue::Month(max))
-                    ),
-                    LeverKind::Choice { .. } => panic!("a choice lever in the tornado"),
+                        (LeverValue::Number(min), LeverValue::Number(max))
+                    );
+                }
+                if let LeverValue::Month(low) = &bar.low {
+                    assert!(
+                        *low >= Month::ym(2025, 1) || bar.low == bar.current,
+                        "{}: {low}",
+                        bar.path
+                    );
                 }
             }
         }
@@ -408,11 +422,11 @@ fn monte_carlo_is_the_same_on_one_thread_and_on_many() -> Result<(), Box<dyn std
     let mut spec = delay_spec(2025, 400, "discrete:0@0.4,3@0.3,6@0.2,12@0.1");
     spec.levers.push((
         "rates.sofr_pct".to_owned(),
-        "triangular:3:4.3:7".parse().map_err(|e: String| e)?,
+        "triangular:3:4.3:7".parse::<Distribution>()?,
     ));
     spec.levers.push((
         "openai.start".to_owned(),
-        "uniform:0:6".parse().map_err(|e: String| e)?,
+        "uniform:0:6".parse::<Distribution>()?,
     ));
     let one = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
@@ -592,18 +606,20 @@ fn cli_tornado_lists_every_bar_in_swing_order() {
             "ending_cash",
             "--pct",
             "10",
+            "--exact",
             "--format",
             "json",
         ])
         .expect("tornado runs"),
     )
     .expect("valid JSON");
-    let (_, bars) = tornado(
+    let bars = tornado_of(
         &default_base(),
         &Kpi::EndingCash,
-        TornadoSpan::Percent(dec!(10)),
+        &SpanRule::Percent(dec!(10)).into(),
     )
-    .expect("runs");
+    .expect("runs")
+    .bars;
     let listed = json["bars"].as_array().expect("bars");
     assert_eq!(listed.len(), bars.len());
     for (row, bar) in listed.iter().zip(&bars) {
@@ -628,6 +644,7 @@ fn cli_grid_writes_one_csv_row_per_cell() {
         "min_headroom:liquidity",
         "--steps",
         "4",
+        "--exact",
     ];
     let csv = cli(&args).expect("grid runs");
     let mut lines = csv.lines();
@@ -670,7 +687,7 @@ fn cli_montecarlo_reports_the_seeded_result() {
         "core_scientific.delay_months=discrete:0@0.4,3@0.3,6@0.2,12@0.1",
     ];
     let json: Value = serde_json::from_str(
-        &cli(&[&args[..], &["--format", "json"]].concat()).expect("monte carlo runs"),
+        &cli(&[&args[..], &["--exact", "--format", "json"]].concat()).expect("monte carlo runs"),
     )
     .expect("valid JSON");
     let direct = run_mc(
@@ -707,4 +724,72 @@ fn cli_montecarlo_reports_the_seeded_result() {
     let plain = concat!(env!("CARGO_MANIFEST_DIR"), "/presets/management-plan.ron");
     let err = cli(&["montecarlo", plain]).expect_err("no distributions anywhere");
     assert!(err.contains("--lever"), "{err}");
+}
+
+#[test]
+fn every_plausible_range_holds_the_current_value_inside_the_analysis_limits() {
+    use coreweave_whatif::model::levers::plausible_range;
+    let less = |a: &LeverValue, b: &LeverValue| match (a, b) {
+        (LeverValue::Number(a), LeverValue::Number(b)) => a < b,
+        (LeverValue::Month(a), LeverValue::Month(b)) => a < b,
+        _ => panic!("{a} and {b} are of different kinds"),
+    };
+    for (name, _) in SHIPPED_PRESETS {
+        let base = preset(name);
+        for lever in levers(&base) {
+            let Some(range) = plausible_range(&base, &lever) else {
+                assert!(
+                    matches!(lever.kind, LeverKind::Choice { .. }),
+                    "{}",
+                    lever.path
+                );
+                continue;
+            };
+            let (floor, ceiling) = analysis_limits(&base, &lever).expect("not a choice");
+            let at = format!("{name} {} ({})", lever.path, range.note);
+            assert!(
+                !less(&range.low, &floor) && !less(&ceiling, &range.high),
+                "{at}"
+            );
+            if !less(&lever.value, &floor) {
+                assert!(
+                    !less(&lever.value, &range.low),
+                    "{at}: {} below",
+                    lever.value
+                );
+            }
+            assert!(
+                !less(&range.high, &lever.value),
+                "{at}: {} above",
+                lever.value
+            );
+            assert!(!less(&range.high, &range.low), "{at}");
+        }
+    }
+    let base = default_base();
+    let range = |path: &str| {
+        let lever = levers(&base)
+            .into_iter()
+            .find(|lever| lever.path == path)
+            .expect("lever");
+        let range = plausible_range(&base, &lever).expect("a range");
+        (range.low.to_string(), range.high.to_string())
+    };
+    assert_eq!(range("rates.sofr_pct"), ("3".to_owned(), "6".to_owned()));
+    assert_eq!(
+        range("core_scientific.delay_months"),
+        ("0".to_owned(), "12".to_owned())
+    );
+    assert_eq!(
+        range("microsoft_cut.cut_pct"),
+        ("0".to_owned(), "10".to_owned())
+    );
+    assert_eq!(
+        range("openai.start"),
+        ("2025-07".to_owned(), "2026-01".to_owned())
+    );
+    assert_eq!(
+        range("ddtl2.spread_pct"),
+        ("5.25".to_owned(), "7.25".to_owned())
+    );
 }

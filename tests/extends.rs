@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 use coreweave_whatif::cli::{Cli, execute};
+use coreweave_whatif::io::{self as preset_file, FileError};
 use coreweave_whatif::model::extends::{
     ExtendsFile, MAX_DEPTH, changes_against, unchangeable_differences,
 };
@@ -16,7 +17,6 @@ use coreweave_whatif::model::{
     LeverValue, Month, PresetError, Scenario, ValidScenario, parse_preset, parse_scenario, run,
     set_lever_text, validate,
 };
-use coreweave_whatif::preset_file::{self, FileError};
 use coreweave_whatif::ui::Command;
 use rust_decimal_macros::dec;
 
@@ -371,7 +371,7 @@ fn errors_name_the_file_they_come_from() {
     );
     assert_eq!(
         load_error(&galaxy),
-        format!("{name}: changes[\"rates.sofr_pct\"]: 99 is outside 0..=15")
+        format!("{name}: changes[\"rates.sofr_pct\"]: 99 is too high: must be between 0 and 15 %")
     );
 
     write(

@@ -1,6 +1,6 @@
 //! The lever registry: paths, ranges, errors, and that every in-range value runs.
 
-use coreweave_whatif::model::levers::{LeverError, apply_assignments, lever, parse_value};
+use coreweave_whatif::model::levers::{LeverError, apply_assignments, lever, read_value};
 use coreweave_whatif::model::{
     Group, LeverKind, LeverValue, Month, default_scenario, levers, run, set_lever, set_lever_text,
     validate,
@@ -93,7 +93,7 @@ fn unknown_paths_and_bad_values_name_the_path() {
         (
             "rates.sofr_pct",
             "99",
-            "rates.sofr_pct: 99 is outside 0..=15",
+            "rates.sofr_pct: 99 is too high: must be between 0 and 15 %",
         ),
         (
             "rates.sofr_pct",
@@ -138,8 +138,8 @@ fn every_lever_reads_its_own_value_back() {
         assert_eq!(copy, scenario, "{} round-trips", lever.path);
         let text = lever.value.to_string();
         assert_eq!(
-            parse_value(&lever.kind, &text).as_ref(),
-            Ok(&lever.value),
+            read_value(&lever.kind, &text).ok().as_ref(),
+            Some(&lever.value),
             "{} parses its own text",
             lever.path
         );

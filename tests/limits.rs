@@ -1,6 +1,6 @@
 //! The list limits that keep every-lever analyses near a second (docs/model.md, "Limits").
 
-use coreweave_whatif::model::analysis::{Kpi, TornadoSpan, tornado};
+use coreweave_whatif::model::analysis::{Kpi, SpanRule, tornado_of};
 use coreweave_whatif::model::validate::{MAX_LIST_ITEMS, MAX_REPORTED};
 use coreweave_whatif::model::{parse_preset, parse_scenario};
 
@@ -52,8 +52,9 @@ fn a_list_at_the_limit_runs_every_lever_analysis() {
         .len();
     let valid = parse_preset(&with_contracts(MAX_LIST_ITEMS - own)).expect("100 contracts");
     assert_eq!(valid.scenario().contracts.len(), MAX_LIST_ITEMS);
-    let (_, bars) =
-        tornado(valid.scenario(), &Kpi::MinCash, TornadoSpan::RangeEnds).expect("tornado");
+    let bars = tornado_of(valid.scenario(), &Kpi::MinCash, &SpanRule::RangeEnds.into())
+        .expect("tornado")
+        .bars;
     let last = format!("c{}.", MAX_LIST_ITEMS - own - 1);
     assert!(
         bars.iter().any(|bar| bar.path.starts_with(&last)),

@@ -104,7 +104,7 @@ fn set_reads_legal_values_exactly() {
     }
     // The largest decimal is read, and then judged against the lever's range, not its digits.
     let err = set("openai.total_value=79228162514264337593543950335").expect_err("out of range");
-    assert!(err.contains("is outside 0..=60000"), "{err}");
+    assert!(err.contains("must be between 0 and 60000 $M"), "{err}");
 }
 
 /// The default preset with `from` replaced by `to` once, and where `to` begins (line, column).

@@ -4,9 +4,9 @@
 use std::fs;
 use std::path::PathBuf;
 
+use coreweave_whatif::io;
 use coreweave_whatif::model::preset::{SHIPPED_PRESETS, parse_scenario};
 use coreweave_whatif::model::{PresetError, default_scenario, parse_preset, run, to_ron};
-use coreweave_whatif::preset_file;
 
 mod common;
 use common::scratch_dir;
@@ -50,8 +50,8 @@ fn files_round_trip_through_disk() {
     let dir = scratch_dir("roundtrip");
     let path = dir.join("copy.ron");
     let scenario = default_scenario();
-    preset_file::save(&path, scenario.scenario()).expect("saves");
-    assert_eq!(preset_file::load(&path).expect("loads"), scenario);
+    io::save(&path, scenario.scenario()).expect("saves");
+    assert_eq!(io::load(&path).expect("loads"), scenario);
     let leftovers: Vec<_> = fs::read_dir(&dir)
         .expect("dir")
         .filter_map(Result::ok)
@@ -108,30 +108,30 @@ fn meaningless_values_report_their_path() {
     let cases = [
         (
             ("horizon_months: 72", "horizon_months: 200"),
-            "horizon_months: 200 is outside 12..=120",
+            "horizon_months: 200 is too high: must be between 12 and 120 months",
         ),
         (
             ("horizon_months: 72", "horizon_months: 6"),
-            "horizon_months: 6 is outside 12..=120",
+            "horizon_months: 6 is too low: must be between 12 and 120 months",
         ),
         (
             ("every: 3, from: \"2025-03\"", "every: 0, from: \"2025-03\""),
-            "ddtl1.amortization.every: 0 is outside 1..=12",
+            "ddtl1.amortization.every: 0 is too low: must be between 1 and 12 months",
         ),
         (
             ("rates: (sofr_pct: \"4.30\")", "rates: (sofr_pct: \"-1\")"),
-            "rates.sofr_pct: -1 is outside 0..=15",
+            "rates.sofr_pct: -1 is too low: must be between 0 and 15 %",
         ),
         (
             (
                 "total_value: \"11900\"",
                 "total_value: \"10000000000000000000000000\"",
             ),
-            "openai.total_value: 10000000000000000000000000 is outside 0..=60000",
+            "openai.total_value: 10000000000000000000000000 is too high: must be between 0 and 60000 $M",
         ),
         (
             ("floor: \"25\"", "floor: \"0\""),
-            "liquidity.floor: 0 is outside 1..=10000",
+            "liquidity.floor: 0 is too low: must be between 1 and 10000 $M",
         ),
     ];
     for ((from, to), expected) in cases {
@@ -237,7 +237,7 @@ fn file_errors_name_the_file() {
     let dir = scratch_dir("errors");
     let bad = dir.join("bad.ron");
     fs::write(&bad, edited("horizon_months: 72", "horizon_months: 7000")).expect("write");
-    let err = preset_file::load(&bad).expect_err("invalid").to_string();
+    let err = io::load(&bad).expect_err("invalid").to_string();
     assert!(
         err.contains("bad.ron") && err.contains("horizon_months"),
         "{err}"
@@ -245,7 +245,7 @@ fn file_errors_name_the_file() {
 
     let missing = dir.join("missing.ron");
     assert!(
-        preset_file::load(&missing)
+        io::load(&missing)
             .expect_err("missing")
             .to_string()
             .contains("missing.ron")
@@ -254,21 +254,17 @@ fn file_errors_name_the_file() {
     let binary = dir.join("binary.ron");
     fs::write(&binary, [0xff, 0xfe, 0x00]).expect("write");
     assert!(
-        preset_file::load(&binary)
+        io::load(&binary)
             .expect_err("binary")
             .to_string()
             .contains("UTF-8")
     );
 
     let huge = dir.join("huge.ron");
-    fs::write(
-        &huge,
-        vec![b' '; (preset_file::MAX_PRESET_BYTES + 1) as usize],
-    )
-    .expect("write");
+    fs::write(&huge, vec![b' '; (io::MAX_PRESET_BYTES + 1) as usize]).expect("write");
     assert!(matches!(
-        preset_file::load(&huge),
-        Err(preset_file::FileError::TooLarge { .. })
+        io::load(&huge),
+        Err(io::FileError::TooLarge { .. })
     ));
 }
 
@@ -279,8 +275,8 @@ fn a_failed_save_leaves_the_old_file_whole() {
     let target = dir.join("taken.ron");
     fs::create_dir(&target).expect("dir");
     fs::write(target.join("inside"), "keep").expect("write");
-    let err = preset_file::save(&target, default_scenario().scenario())
-        .expect_err("cannot replace a directory");
+    let err =
+        io::save(&target, default_scenario().scenario()).expect_err("cannot replace a directory");
     assert!(err.to_string().contains("taken.ron"), "{err}");
     assert_eq!(
         fs::read_to_string(target.join("inside")).expect("still there"),
@@ -300,7 +296,7 @@ fn a_failed_save_leaves_the_old_file_whole() {
     // Overwriting a real preset replaces it whole.
     let path = dir.join("preset.ron");
     fs::write(&path, "old").expect("write");
-    preset_file::save(&path, default_scenario().scenario()).expect("saves");
+    io::save(&path, default_scenario().scenario()).expect("saves");
     assert!(parse_scenario(&fs::read_to_string(&path).expect("read")).is_ok());
 }
 
@@ -313,6 +309,8 @@ fn monte_carlo_distributions_are_checked_by_path() {
         .as_ref()
         .expect("s1-base carries distributions");
     assert_eq!((spec.seed, spec.runs, spec.levers.len()), (2025, 10000, 4));
+    // The whole-month levers draw each month with the same chance, and say so as they are written.
+    assert_eq!(spec.levers[3].1.to_string(), "int:0:6");
     let cases = [
         (
             (
@@ -329,6 +327,20 @@ fn monte_carlo_distributions_are_checked_by_path() {
             "montecarlo.levers[0]",
         ),
         (("runs: 10000", "runs: 0"), "montecarlo.runs"),
+        (
+            (
+                "Int(min: \"0\", max: \"6\")",
+                "Int(min: \"0\", max: \"6.5\")",
+            ),
+            "montecarlo.levers[3]",
+        ),
+        (
+            (
+                "Int(min: \"3\", max: \"12\")",
+                "Int(min: \"12\", max: \"3\")",
+            ),
+            "montecarlo.levers[2]",
+        ),
     ];
     for ((from, to), expected) in cases {
         let err = error_of(&edited(from, to));

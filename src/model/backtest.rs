@@ -80,18 +80,6 @@ pub struct BacktestRow {
     pub source: String,
 }
 
-/// An error as the backtest writes it, one decimal with its sign: `-2.6 %`, `+0.4 %`
-/// (an error that rounds to zero is `+0.0 %`).
-pub fn error_pct_text(error_pct: Decimal) -> String {
-    let shown = error_pct.round_dp(1);
-    let sign = if shown.is_sign_negative() && !shown.is_zero() {
-        '-'
-    } else {
-        '+'
-    };
-    format!("{sign}{:.1} %", shown.abs())
-}
-
 /// The `backtest_error_pct` KPI: the mean absolute error over every row; `None` with no rows.
 pub fn mean_absolute_error_pct(rows: &[BacktestRow]) -> Option<Decimal> {
     if rows.is_empty() {
@@ -99,22 +87,4 @@ pub fn mean_absolute_error_pct(rows: &[BacktestRow]) -> Option<Decimal> {
     }
     let total: Decimal = rows.iter().map(|row| row.error_pct.abs()).sum();
     Some(total / Decimal::from(rows.len()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rust_decimal_macros::dec;
-
-    #[test]
-    fn errors_are_written_with_their_sign_to_one_decimal() {
-        for (value, text) in [
-            (dec!(-2.64), "-2.6 %"),
-            (dec!(0.44), "+0.4 %"),
-            (dec!(-0.04), "+0.0 %"),
-            (dec!(12), "+12.0 %"),
-        ] {
-            assert_eq!(error_pct_text(value), text, "{value}");
-        }
-    }
 }

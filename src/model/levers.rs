@@ -1,5 +1,7 @@
 //! The lever registry: every numeric, month or choice input of a scenario, addressed by a
-//! stable path `<id>.<field>` (spec §2), with its label, unit, group and allowed range.
+//! stable path `<id>.<field>` (spec §2), with its label, unit, group and allowed range; the
+//! part of that range an analysis may use ([`analysis_limits`]) and where the lever plausibly
+//! lies ([`plausible_range`]).
 //!
 //! This is the single list of inputs. Sliders, the CLI's `--set`, validation ranges and the
 //! analyses all come from [`visit_fields`]; nothing else enumerates a scenario's fields.
@@ -11,8 +13,8 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal_macros::dec;
 use serde::Serialize;
 
-use super::money::parse_decimal;
-use super::month::Month;
+use super::money::{DecimalError, exact_decimal};
+use super::month::{Month, MonthParseError};
 use super::scenario::{Amortization, CovenantTerms, DelayPolicy, FacilityKind, Rate, Scenario};
 
 /// The groups of the levers panel, in the order the app shows them.
@@ -403,15 +405,20 @@ impl Slot<'_> {
         }
     }
 
-    /// Writes `value` after checking it against `kind`; the message says what was wrong.
-    fn set(&mut self, kind: &LeverKind, value: &LeverValue) -> Result<(), String> {
-        check_in_range(kind, value)?;
+    /// Writes `value` after checking it against `kind` (`unit` is for the message).
+    fn set(
+        &mut self,
+        kind: &LeverKind,
+        unit: &'static str,
+        value: &LeverValue,
+    ) -> Result<(), ValueError> {
+        check_value(kind, unit, value)?;
         match (self, value) {
             (Slot::Decimal(slot), LeverValue::Number(value)) => **slot = *value,
             (Slot::Count(slot), LeverValue::Number(value)) => {
-                **slot = value
-                    .to_u32()
-                    .ok_or_else(|| format!("{value} is not a whole number"))?;
+                **slot = value.to_u32().ok_or_else(|| ValueError::NotWhole {
+                    value: value.normalize().to_string(),
+                })?;
             }
             (Slot::Month(slot), LeverValue::Month(month)) => **slot = *month,
             // Setting the shown default on an absent month keeps it absent (the file unchanged).
@@ -429,17 +436,64 @@ impl Slot<'_> {
             }
             (Slot::Flag(slot), LeverValue::Choice(name)) => **slot = *name == "true",
             (_, value) => {
-                return Err(format!(
-                    "`{value}` is the wrong kind of value for this lever"
-                ));
+                return Err(ValueError::WrongKind {
+                    value: value.to_string(),
+                });
             }
         }
         Ok(())
     }
 }
 
-/// Checks a value against a lever's kind and range.
-pub fn check_in_range(kind: &LeverKind, value: &LeverValue) -> Result<(), String> {
+/// Why a value does not fit a lever, in words for people (issue 9): "must be between 0 and 15
+/// months", not "-5 is outside 0..=15".
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// `side` is "low"/"high" for numbers, "early"/"late" for months.
+    #[error("{value} is too {side}: must be between {min} and {max}{}", unit_suffix(.unit))]
+    OutOfRange {
+        value: String,
+        side: &'static str,
+        min: String,
+        max: String,
+        unit: &'static str,
+    },
+    #[error("{value} is not a whole number")]
+    NotWhole { value: String },
+    #[error("`{value}` is not one of {}", .choices.join(", "))]
+    NotAChoice {
+        value: String,
+        choices: &'static [&'static str],
+    },
+    #[error("`{value}` is not a number")]
+    NotANumber { value: String },
+    #[error("`{value}` is not a month (YYYY-MM)")]
+    NotAMonth { value: String },
+    #[error("`{value}` is the wrong kind of value for this lever")]
+    WrongKind { value: String },
+    /// Text that does not read as a number.
+    #[error(transparent)]
+    NotADecimal(#[from] DecimalError),
+    /// Text that does not read as a month.
+    #[error(transparent)]
+    NotAMonthText(#[from] MonthParseError),
+}
+
+/// ` months`, ` %`, ` $M`: a unit after a number, or nothing.
+fn unit_suffix(unit: &str) -> String {
+    if unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {unit}")
+    }
+}
+
+/// Checks a value against a lever's kind and range; `unit` words the range error.
+pub fn check_value(
+    kind: &LeverKind,
+    unit: &'static str,
+    value: &LeverValue,
+) -> Result<(), ValueError> {
     match (kind, value) {
         (
             LeverKind::Number {
@@ -448,49 +502,200 @@ pub fn check_in_range(kind: &LeverKind, value: &LeverValue) -> Result<(), String
             LeverValue::Number(value),
         ) => {
             if value < min || value > max {
-                return Err(format!(
-                    "{} is outside {}..={}",
-                    value.normalize(),
-                    min.normalize(),
-                    max.normalize()
-                ));
+                return Err(ValueError::OutOfRange {
+                    value: value.normalize().to_string(),
+                    side: if value < min { "low" } else { "high" },
+                    min: min.normalize().to_string(),
+                    max: max.normalize().to_string(),
+                    unit,
+                });
             }
             if *whole && !value.fract().is_zero() {
-                return Err(format!("{} is not a whole number", value.normalize()));
+                return Err(ValueError::NotWhole {
+                    value: value.normalize().to_string(),
+                });
             }
             Ok(())
         }
         (LeverKind::Month { min, max }, LeverValue::Month(month)) => {
             if month < min || month > max {
-                return Err(format!("{month} is outside {min}..={max}"));
+                return Err(ValueError::OutOfRange {
+                    value: month.to_string(),
+                    side: if month < min { "early" } else { "late" },
+                    min: min.to_string(),
+                    max: max.to_string(),
+                    unit,
+                });
             }
             Ok(())
         }
         (LeverKind::Choice { choices }, LeverValue::Choice(name)) if choices.contains(name) => {
             Ok(())
         }
-        (LeverKind::Choice { choices }, value) => {
-            Err(format!("`{value}` is not one of {}", choices.join(", ")))
-        }
-        (LeverKind::Number { .. }, value) => Err(format!("`{value}` is not a number")),
-        (LeverKind::Month { .. }, value) => Err(format!("`{value}` is not a month (YYYY-MM)")),
+        (LeverKind::Choice { choices }, value) => Err(ValueError::NotAChoice {
+            value: value.to_string(),
+            choices,
+        }),
+        (LeverKind::Number { .. }, value) => Err(ValueError::NotANumber {
+            value: value.to_string(),
+        }),
+        (LeverKind::Month { .. }, value) => Err(ValueError::NotAMonth {
+            value: value.to_string(),
+        }),
     }
 }
 
-/// Parses the text of a value (`--set PATH=TEXT`, a typed entry) for a lever of `kind`.
-pub fn parse_value(kind: &LeverKind, text: &str) -> Result<LeverValue, String> {
+/// Reads the text of a value (`--set PATH=TEXT`, a typed entry) for a lever of `kind`.
+pub fn read_value(kind: &LeverKind, text: &str) -> Result<LeverValue, ValueError> {
     match kind {
-        LeverKind::Number { .. } => parse_decimal(text).map(LeverValue::Number),
-        LeverKind::Month { .. } => text
-            .trim()
-            .parse::<Month>()
-            .map(LeverValue::Month)
-            .map_err(|err| err.to_string()),
+        LeverKind::Number { .. } => Ok(LeverValue::Number(exact_decimal(text)?)),
+        LeverKind::Month { .. } => Ok(LeverValue::Month(text.trim().parse::<Month>()?)),
         LeverKind::Choice { choices } => choices
             .iter()
             .find(|choice| choice.eq_ignore_ascii_case(text.trim()))
             .map(|choice| LeverValue::Choice(choice))
-            .ok_or_else(|| format!("`{text}` is not one of {}", choices.join(", "))),
+            .ok_or_else(|| ValueError::NotAChoice {
+                value: text.to_owned(),
+                choices,
+            }),
+    }
+}
+
+/// Where a lever plausibly lies (issues 9 and 13): the span the tornado swings it over by
+/// default and the range Monte Carlo draws from when no distribution is given. Distinct from
+/// the validation range (`LeverKind`), which is every value the model accepts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plausible {
+    pub low: LeverValue,
+    pub high: LeverValue,
+    /// Which rule gave the range, in words.
+    pub note: &'static str,
+}
+
+/// Months either side of a date or a month count in its plausible range.
+pub const PLAUSIBLE_MONTHS: i32 = 3;
+/// The plausible range of an amount, a price or a share: its value ± this %.
+pub const PLAUSIBLE_SHARE_PCT: Decimal = dec!(25);
+/// A figure of the opening position (reported at 2025-01): its value ± this %.
+pub const PLAUSIBLE_OPENING_PCT: Decimal = dec!(5);
+/// A rate spread or coupon: its value ± this many % points (100 bp).
+pub const PLAUSIBLE_SPREAD_POINTS: Decimal = dec!(1);
+/// SOFR, % (its range since 2023 and the forward curve's).
+pub const PLAUSIBLE_SOFR: (Decimal, Decimal) = (dec!(3), dec!(6));
+/// A delivery partner's delay, months: on time to a year late.
+pub const PLAUSIBLE_DELAY_MONTHS: (u32, u32) = (0, 12);
+
+/// The plausible range of `lever` in `scenario` (`None` for a choice). The rules, first match:
+///
+/// - `rates.sofr_pct`: 3–6 %; a partner's `delay_months`: 0–12 months;
+/// - a spread or coupon: its value ± 100 bp;
+/// - a date, or a whole number of months: its value ± 3 months;
+/// - a figure of the opening position (cash, power, a facility's balance): its value ± 5 %;
+/// - a share (%) at 0 (a prepayment, a revenue cut): 0 ± a tenth of its validation range;
+/// - any other number: its value ± 25 % (an amount at 0 — a facility or a stream that is not
+///   there — stays at 0: bringing it in is a change of structure, not a plausible swing);
+///
+/// always widened to hold the current value and narrowed to [`analysis_limits`], so it never
+/// dates a flow before the model's first month.
+pub fn plausible_range(scenario: &Scenario, lever: &Lever) -> Option<Plausible> {
+    let (floor, ceiling) = analysis_limits(scenario, lever)?;
+    let (low, high, note) = match (&lever.kind, &lever.value) {
+        (LeverKind::Number { min, max, .. }, LeverValue::Number(value)) => {
+            let value = *value;
+            let (low, high, note) = if lever.path == "rates.sofr_pct" {
+                (PLAUSIBLE_SOFR.0, PLAUSIBLE_SOFR.1, "SOFR 3–6 %")
+            } else if lever.path.ends_with(".delay_months") {
+                (
+                    Decimal::from(PLAUSIBLE_DELAY_MONTHS.0),
+                    Decimal::from(PLAUSIBLE_DELAY_MONTHS.1),
+                    "a delivery delay of 0–12 months",
+                )
+            } else if lever.group == Group::InterestRates {
+                (
+                    value - PLAUSIBLE_SPREAD_POINTS,
+                    value + PLAUSIBLE_SPREAD_POINTS,
+                    "a spread or coupon ±100 bp",
+                )
+            } else if lever.unit == "months" {
+                let months = Decimal::from(PLAUSIBLE_MONTHS);
+                (value - months, value + months, "a month count ±3 months")
+            } else if lever.group == Group::Opening || lever.path.ends_with(".opening_balance") {
+                let delta = (value * PLAUSIBLE_OPENING_PCT / Decimal::ONE_HUNDRED).abs();
+                (
+                    value - delta,
+                    value + delta,
+                    "a reported opening figure ±5 %",
+                )
+            } else if value.is_zero() && lever.unit.starts_with('%') {
+                let tenth = (*max - *min) / Decimal::TEN;
+                (-tenth, tenth, "a share at 0: ± a tenth of its range")
+            } else {
+                let delta = (value * PLAUSIBLE_SHARE_PCT / Decimal::ONE_HUNDRED).abs();
+                (value - delta, value + delta, "its value ±25 %")
+            };
+            let (LeverValue::Number(floor), LeverValue::Number(ceiling)) = (floor, ceiling) else {
+                return None;
+            };
+            (
+                LeverValue::Number(low.min(value).clamp(floor, ceiling)),
+                LeverValue::Number(high.max(value).clamp(floor, ceiling)),
+                note,
+            )
+        }
+        (LeverKind::Month { .. }, LeverValue::Month(month)) => {
+            let (LeverValue::Month(floor), LeverValue::Month(ceiling)) = (floor, ceiling) else {
+                return None;
+            };
+            (
+                LeverValue::Month(month.plus(-PLAUSIBLE_MONTHS).clamp(floor, ceiling)),
+                LeverValue::Month(month.plus(PLAUSIBLE_MONTHS).clamp(floor, ceiling)),
+                "a date ±3 months",
+            )
+        }
+        _ => return None,
+    };
+    Some(Plausible { low, high, note })
+}
+
+/// The part of a lever's validation range an analysis moves it over (`None` for a choice):
+/// the whole range, except that **no analysis dates a flow before the model's first month**
+/// (2025-01; `docs/model.md`, "Dates before the model starts"):
+///
+/// - a date lever starts no earlier than 2025-01, and a site's `online` no earlier than
+///   2025-01 plus the capex lead time (its capex is paid that many months ahead);
+/// - `capex.lead_months` goes no higher than the months from 2025-01 to the earliest site's
+///   `online`;
+/// - a preset value already past those limits (a contract signed in 2024) is kept as the limit:
+///   the lever can move from it, just not further into the past.
+pub fn analysis_limits(scenario: &Scenario, lever: &Lever) -> Option<(LeverValue, LeverValue)> {
+    match (&lever.kind, &lever.value) {
+        (LeverKind::Number { min, max, .. }, LeverValue::Number(value)) => {
+            let mut max = *max;
+            if lever.path == "capex.lead_months"
+                && let Some(earliest) = scenario.sites.iter().map(|site| site.online).min()
+            {
+                let room = Decimal::from((earliest.index() - FIRST_MODEL_MONTH.index()).max(0));
+                max = max.min(room.max(*value));
+            }
+            Some((LeverValue::Number(*min), LeverValue::Number(max.max(*min))))
+        }
+        (LeverKind::Month { min, max }, LeverValue::Month(value)) => {
+            let is_site_online = scenario
+                .sites
+                .iter()
+                .any(|site| lever.path.strip_suffix(".online") == Some(site.id.as_str()));
+            let lead = if is_site_online {
+                i32::try_from(scenario.capex.lead_months).unwrap_or(i32::MAX)
+            } else {
+                0
+            };
+            let floor = FIRST_MODEL_MONTH.plus(lead).min(*value).max(*min);
+            Some((
+                LeverValue::Month(floor),
+                LeverValue::Month((*max).max(floor)),
+            ))
+        }
+        _ => None,
     }
 }
 
@@ -554,10 +759,10 @@ pub fn set_lever(
         if field.is_at(path) {
             outcome = field
                 .slot
-                .set(&field.kind, value)
-                .map_err(|message| LeverError::BadValue {
+                .set(&field.kind, field.unit, value)
+                .map_err(|err| LeverError::BadValue {
                     path: path.to_owned(),
-                    message,
+                    message: err.to_string(),
                 });
         }
     });
@@ -567,9 +772,9 @@ pub fn set_lever(
 /// Sets the lever at `path` from text, as `--set PATH=TEXT` does.
 pub fn set_lever_text(scenario: &mut Scenario, path: &str, text: &str) -> Result<(), LeverError> {
     let kind = lever(scenario, path)?.kind;
-    let value = parse_value(&kind, text).map_err(|message| LeverError::BadValue {
+    let value = read_value(&kind, text).map_err(|err| LeverError::BadValue {
         path: path.to_owned(),
-        message,
+        message: err.to_string(),
     })?;
     set_lever(scenario, path, &value)
 }
@@ -596,8 +801,8 @@ pub fn apply_assignments<S: AsRef<str>>(
 pub(crate) fn out_of_range_fields(scenario: &mut Scenario) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     visit_fields(scenario, &mut |field| {
-        if let Err(message) = check_in_range(&field.kind, &field.slot.value()) {
-            problems.push((field.path(), message));
+        if let Err(err) = check_value(&field.kind, field.unit, &field.slot.value()) {
+            problems.push((field.path(), err.to_string()));
         }
     });
     problems

@@ -259,11 +259,6 @@ pub fn exact_decimal(text: &str) -> Result<Decimal, DecimalError> {
         .ok_or_else(|| DecimalError::TooManyDigits(shown()))
 }
 
-/// [`exact_decimal`] for callers whose errors are text (lever values, distributions).
-pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
-    exact_decimal(text).map_err(|err| err.to_string())
-}
-
 /// Integer and float type suffixes RON allows on a number (`1u8`, `2.5f64`).
 const TYPE_SUFFIXES: [&str; 12] = [
     "i8", "i16", "i32", "i64", "i128", "u8", "u16", "u32", "u64", "u128", "f32", "f64",

@@ -11,7 +11,7 @@ use super::money::dec;
 pub const DEFAULT_RUNS: u32 = 10_000;
 
 /// How one lever is drawn. Number levers draw their value; month levers draw a shift in
-/// months from the preset's month (`uniform:0:6` on `openai.start` = 0 to 6 months late).
+/// months from the preset's month (`int:0:6` on `openai.start` = 0 to 6 months late).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Distribution {
     Uniform {
@@ -25,6 +25,15 @@ pub enum Distribution {
         min: Decimal,
         #[serde(with = "dec")]
         mode: Decimal,
+        #[serde(with = "dec")]
+        max: Decimal,
+    },
+    /// Each whole number `min..=max` equally likely (`int:0:6`): the distribution for a
+    /// whole-number or month lever, where `Uniform` drawn and then rounded to the lever's grid
+    /// would give the two ends half the weight of the others. Format version 2.
+    Int {
+        #[serde(with = "dec")]
+        min: Decimal,
         #[serde(with = "dec")]
         max: Decimal,
     },

@@ -40,7 +40,7 @@ pub enum PresetError {
     )]
     NewerFormat { found: u32, supported: u32 },
     #[error(
-        "format_version {found} cannot hold capacity revenue, capex profiles, funded draws, `market` or `reported`; write `format_version: {needed}`"
+        "format_version {found} cannot hold capacity revenue, capex profiles, funded draws, partners, covenant windows, `market`, `reported` or `Int` distributions; write `format_version: {needed}`"
     )]
     OlderFormat { found: u32, needed: u32 },
     /// Shown on one line: an issue may quote an id or key that holds a line break. Not chained
@@ -149,7 +149,7 @@ fn syntax_error(err: &ron::error::SpannedError, field: String) -> PresetError {
 
 /// Reads a preset's text into a scenario, without judging its values. A preset that extends
 /// another may name only shipped presets as its bases here (there is no file to read a path
-/// against): a file's bases are read by [`crate::preset_file::load`].
+/// against): a file's bases are read by [`crate::io::load`].
 pub fn parse_scenario(text: &str) -> Result<Scenario, PresetError> {
     let text = without_bom(text);
     // A shipped preset that extends another is named by its stem in errors and circles.

@@ -9,6 +9,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::money::dec;
+use super::montecarlo_spec::Distribution;
 use super::month::Month;
 
 /// The newest preset format this build reads. A file is written with the lowest version that
@@ -96,6 +97,11 @@ impl Scenario {
             || !self.opex.cost_per_mw_month.is_zero()
             || self.facilities.iter().any(|f| f.funds.is_some())
             || !self.partners.is_empty()
+            || self.montecarlo.as_ref().is_some_and(|spec| {
+                spec.levers
+                    .iter()
+                    .any(|(_, distribution)| matches!(distribution, Distribution::Int { .. }))
+            })
             || self.covenants.iter().any(|c| {
                 c.from.is_some()
                     || c.until.is_some()

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::AnalysisError;
-use crate::model::levers::{Lever, LeverKind, LeverValue, lever, set_lever};
+use crate::model::levers::{Lever, LeverKind, LeverValue, analysis_limits, lever, set_lever};
 use crate::model::month::Month;
 use crate::model::scenario::Scenario;
 
@@ -47,6 +47,27 @@ impl Axis {
     /// Resolves the lever at `path` of `scenario`.
     pub fn resolve(scenario: &Scenario, path: &str) -> Result<Self, AnalysisError> {
         Ok(Self::from_lever(lever(scenario, path)?))
+    }
+
+    /// The lever at `path` over the part of its range an analysis may use
+    /// ([`analysis_limits`]: no flow dated before the model's first month).
+    pub fn for_analysis(scenario: &Scenario, path: &str) -> Result<Self, AnalysisError> {
+        let lever = lever(scenario, path)?;
+        Ok(match analysis_limits(scenario, &lever) {
+            Some((low, high)) => Self::from_lever(narrowed(lever, &low, &high)),
+            None => Self::from_lever(lever),
+        })
+    }
+
+    /// This axis cut to `low..=high` (values of the lever's kind, inside its grid's range),
+    /// on the same step grid; the ends are kept even when off the step.
+    pub fn narrowed_to(&self, low: &LeverValue, high: &LeverValue) -> Self {
+        Self::from_lever(narrowed(self.lever.clone(), low, high))
+    }
+
+    /// The lowest and highest values on the grid.
+    pub fn ends(&self) -> (LeverValue, LeverValue) {
+        (self.value_at(0), self.value_at(self.len() - 1))
     }
 
     /// The grid of a lever taken from the registry.
@@ -211,6 +232,23 @@ impl Axis {
         indices.dedup();
         indices
     }
+}
+
+/// `lever` with its range cut to `low..=high` (each clamped into the range; a value of
+/// another kind leaves that end as it was).
+fn narrowed(mut lever: Lever, low: &LeverValue, high: &LeverValue) -> Lever {
+    match (&mut lever.kind, low, high) {
+        (LeverKind::Number { min, max, .. }, LeverValue::Number(low), LeverValue::Number(high)) => {
+            let (lo, hi) = ((*low).clamp(*min, *max), (*high).clamp(*min, *max));
+            (*min, *max) = (lo.min(hi), hi.max(lo));
+        }
+        (LeverKind::Month { min, max }, LeverValue::Month(low), LeverValue::Month(high)) => {
+            let (lo, hi) = ((*low).clamp(*min, *max), (*high).clamp(*min, *max));
+            (*min, *max) = (lo.min(hi), hi.max(lo));
+        }
+        _ => {}
+    }
+    lever
 }
 
 fn number_grid(min: Decimal, max: Decimal, step: Decimal, whole: bool) -> Grid {

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use super::kpi::Kpi;
-use super::{AnalysisError, Axis, evaluate};
+use super::{AnalysisError, Axis, Evaluator};
 use crate::model::levers::LeverValue;
 use crate::model::scenario::Scenario;
 
@@ -39,8 +39,9 @@ impl BreachMap {
     }
 }
 
-/// `kpi` over `steps` values of each lever, spread evenly over its grid, both ends included
-/// (fewer when the lever has fewer values: a choice, a short whole range).
+/// `kpi` over `steps` values of each lever, spread evenly over its analysis range
+/// ([`Axis::for_analysis`]), both ends included (fewer when the lever has fewer values: a
+/// choice, a short whole range).
 pub fn breach_map(
     base: &Scenario,
     x_path: &str,
@@ -48,6 +49,20 @@ pub fn breach_map(
     kpi: &Kpi,
     steps: usize,
 ) -> Result<BreachMap, AnalysisError> {
+    let x_axis = Axis::for_analysis(base, x_path)?;
+    let y_axis = Axis::for_analysis(base, y_path)?;
+    breach_map_on(base, &x_axis, &y_axis, kpi, steps)
+}
+
+/// [`breach_map`] over the values of two axes (perhaps cut to the analyst's spans).
+pub fn breach_map_on(
+    base: &Scenario,
+    x_axis: &Axis,
+    y_axis: &Axis,
+    kpi: &Kpi,
+    steps: usize,
+) -> Result<BreachMap, AnalysisError> {
+    let (x_path, y_path) = (x_axis.path(), y_axis.path());
     if !(2..=MAX_STEPS).contains(&steps) {
         return Err(AnalysisError::BadArgument(format!(
             "steps {steps}: a breach map has 2..={MAX_STEPS} values per lever"
@@ -59,8 +74,6 @@ pub fn breach_map(
         )));
     }
     kpi.check(base)?;
-    let x_axis = Axis::resolve(base, x_path)?;
-    let y_axis = Axis::resolve(base, y_path)?;
     let x_values: Vec<LeverValue> = x_axis
         .spread(steps)
         .into_iter()
@@ -74,11 +87,15 @@ pub fn breach_map(
     let width = x_values.len();
     let cells: Vec<(Option<Decimal>, bool)> = (0..width * y_values.len())
         .into_par_iter()
-        .map(|cell| {
-            let (x, y) = (&x_values[cell % width], &y_values[cell / width]);
-            let outcome = evaluate(base, &[(&x_axis, x.clone()), (&y_axis, y.clone())])?;
-            Ok((kpi.value(&outcome), outcome.kpis.first_breach.is_some()))
-        })
+        .map_init(
+            || Evaluator::new(base),
+            |evaluator, cell| {
+                let evaluator = evaluator.as_mut().map_err(|err| err.clone())?;
+                let (x, y) = (&x_values[cell % width], &y_values[cell / width]);
+                let outcome = evaluator.evaluate(&[(x_axis, x.clone()), (y_axis, y.clone())])?;
+                Ok((kpi.value(outcome), outcome.kpis.first_breach.is_some()))
+            },
+        )
         .collect::<Result<_, AnalysisError>>()?;
     let (values, breached) = cells.into_iter().unzip();
     Ok(BreachMap {

@@ -19,9 +19,12 @@ use serde::Serialize;
 
 pub use crate::model::montecarlo_spec::{DEFAULT_RUNS, Distribution, MonteCarloSpec};
 
-use super::{AnalysisError, Axis, evaluate};
-use crate::model::levers::{Lever, LeverError, LeverValue, levers};
-use crate::model::money::parse_decimal;
+use super::span::LeverSpan;
+use super::{AnalysisError, Axis, Evaluator};
+use crate::model::levers::{
+    Lever, LeverError, LeverKind, LeverValue, analysis_limits, lever, levers, plausible_range,
+};
+use crate::model::money::{DecimalError, exact_decimal};
 use crate::model::month::Month;
 use crate::model::scenario::Scenario;
 use crate::model::validate::Issue;
@@ -36,7 +39,32 @@ pub const FUNDING_PERCENTILES: [u8; 7] = [5, 10, 25, 50, 75, 90, 95];
 /// How far probabilities may add up away from 1.
 const PROBABILITY_TOLERANCE: Decimal = Decimal::from_parts(1, 0, 0, false, 6);
 
+/// The most values an `int:LO:HI` distribution may take.
+pub const MAX_INT_VALUES: i64 = 10_000;
+
 impl Distribution {
+    /// Each whole number `low..=high` equally likely (`int:LO:HI`).
+    pub fn int_uniform(low: i64, high: i64) -> Result<Self, String> {
+        let distribution = Self::Int {
+            min: Decimal::from(low),
+            max: Decimal::from(high),
+        };
+        match distribution.problems() {
+            Some(problem) => Err(problem),
+            None => Ok(distribution),
+        }
+    }
+
+    /// `Some((low, high))` for an [`Distribution::Int`] whose ends are whole numbers.
+    pub fn as_int_uniform(&self) -> Option<(i64, i64)> {
+        match self {
+            Self::Int { min, max } if min.fract().is_zero() && max.fract().is_zero() => {
+                Some((min.to_i64()?, max.to_i64()?))
+            }
+            _ => None,
+        }
+    }
+
     /// What is wrong with the distribution itself, or `None` when it can be drawn from.
     pub fn problems(&self) -> Option<String> {
         match self {
@@ -82,6 +110,30 @@ impl Distribution {
                     }
                 }
             }
+            Self::Int { min, max } => {
+                if !min.fract().is_zero() || !max.fract().is_zero() {
+                    return Some(format!(
+                        "int takes whole numbers, got {} and {}",
+                        min.normalize(),
+                        max.normalize()
+                    ));
+                }
+                if min > max {
+                    return Some(format!(
+                        "int low {} is above high {}",
+                        min.normalize(),
+                        max.normalize()
+                    ));
+                }
+                let count = (*max - *min + Decimal::ONE).to_i64().unwrap_or(i64::MAX);
+                (count > MAX_INT_VALUES).then(|| {
+                    format!(
+                        "int:{}:{} has {count} values; take at most {MAX_INT_VALUES}",
+                        min.normalize(),
+                        max.normalize()
+                    )
+                })
+            }
             Self::Uniform { .. } | Self::Triangular { .. } => None,
         }
     }
@@ -103,6 +155,11 @@ impl Distribution {
                     b - ((1.0 - u) * (b - a) * (b - c)).sqrt()
                 }
             }
+            // Exact: one of `count` whole values, each with the same chance (`u` < 1).
+            Self::Int { min, max } => {
+                let count = (*max - *min + Decimal::ONE).to_f64().unwrap_or(1.0);
+                return *min + Decimal::from(((u * count).floor() as i64).max(0));
+            }
             Self::Discrete {
                 values,
                 probabilities,
@@ -122,9 +179,10 @@ impl Distribution {
 }
 
 impl fmt::Display for Distribution {
-    /// The CLI syntax: `uniform:3:6`, `triangular:0:3:12`, `discrete:0@0.4,3@0.6`.
+    /// The CLI syntax: `uniform:3:6`, `int:0:6`, `triangular:0:3:12`, `discrete:0@0.4,3@0.6`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::Int { min, max } => write!(f, "int:{}:{}", min.normalize(), max.normalize()),
             Self::Uniform { min, max } => {
                 write!(f, "uniform:{}:{}", min.normalize(), max.normalize())
             }
@@ -150,17 +208,48 @@ impl fmt::Display for Distribution {
     }
 }
 
+/// Why the text of a distribution (`--lever PATH=uniform:3:6`) was refused; each names the text.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DistributionError {
+    #[error(
+        "`{text}`: expected uniform:MIN:MAX, int:LO:HI, triangular:MIN:MODE:MAX or discrete:V@P,V@P,…"
+    )]
+    Syntax { text: String },
+    /// The right kind with the wrong number of parts: `uniform:3`.
+    #[error("`{text}`: {kind} takes {expected}")]
+    Parts {
+        text: String,
+        kind: &'static str,
+        expected: &'static str,
+    },
+    #[error("`{text}`: {source}")]
+    Number { text: String, source: DecimalError },
+    /// Read, but not a distribution one can draw from (`uniform:6:3`, probabilities ≠ 1).
+    #[error("`{text}`: {problem}")]
+    Invalid { text: String, problem: String },
+}
+
 impl FromStr for Distribution {
-    type Err = String;
+    type Err = DistributionError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let syntax = "expected uniform:MIN:MAX, triangular:MIN:MODE:MAX or discrete:V@P,V@P,…";
-        let (kind, rest) = text
-            .trim()
-            .split_once(':')
-            .ok_or_else(|| format!("`{text}`: {syntax}"))?;
-        let numbers = |rest: &str| -> Result<Vec<Decimal>, String> {
-            rest.split(':').map(parse_decimal).collect()
+        let syntax = || DistributionError::Syntax {
+            text: text.to_owned(),
+        };
+        let parts = |kind, expected| DistributionError::Parts {
+            text: text.to_owned(),
+            kind,
+            expected,
+        };
+        let number = |part: &str| {
+            exact_decimal(part).map_err(|source| DistributionError::Number {
+                text: text.to_owned(),
+                source,
+            })
+        };
+        let (kind, rest) = text.trim().split_once(':').ok_or_else(syntax)?;
+        let numbers = |rest: &str| -> Result<Vec<Decimal>, DistributionError> {
+            rest.split(':').map(number).collect()
         };
         let distribution = match kind.trim().to_ascii_lowercase().as_str() {
             "uniform" => match numbers(rest)?.as_slice() {
@@ -168,7 +257,14 @@ impl FromStr for Distribution {
                     min: *min,
                     max: *max,
                 },
-                _ => return Err(format!("`{text}`: uniform takes MIN:MAX")),
+                _ => return Err(parts("uniform", "MIN:MAX")),
+            },
+            "int" => match numbers(rest)?.as_slice() {
+                [min, max] => Self::Int {
+                    min: *min,
+                    max: *max,
+                },
+                _ => return Err(parts("int", "two whole numbers LO:HI")),
             },
             "triangular" => match numbers(rest)?.as_slice() {
                 [min, mode, max] => Self::Triangular {
@@ -176,27 +272,30 @@ impl FromStr for Distribution {
                     mode: *mode,
                     max: *max,
                 },
-                _ => return Err(format!("`{text}`: triangular takes MIN:MODE:MAX")),
+                _ => return Err(parts("triangular", "MIN:MODE:MAX")),
             },
             "discrete" => {
                 let mut values = Vec::new();
                 let mut probabilities = Vec::new();
                 for part in rest.split(',') {
-                    let (value, p) = part.split_once('@').ok_or_else(|| {
-                        format!("`{part}` in `{text}`: expected VALUE@PROBABILITY")
-                    })?;
-                    values.push(parse_decimal(value)?);
-                    probabilities.push(parse_decimal(p)?);
+                    let (value, p) = part
+                        .split_once('@')
+                        .ok_or_else(|| parts("discrete", "VALUE@PROBABILITY,…"))?;
+                    values.push(number(value)?);
+                    probabilities.push(number(p)?);
                 }
                 Self::Discrete {
                     values,
                     probabilities,
                 }
             }
-            _ => return Err(format!("`{text}`: {syntax}")),
+            _ => return Err(syntax()),
         };
         match distribution.problems() {
-            Some(problem) => Err(format!("`{text}`: {problem}")),
+            Some(problem) => Err(DistributionError::Invalid {
+                text: text.to_owned(),
+                problem,
+            }),
             None => Ok(distribution),
         }
     }
@@ -217,7 +316,7 @@ impl MonteCarloSpec {
         }
         for (index, (path, distribution)) in self.levers.iter().enumerate() {
             let at = format!("montecarlo.levers[{index}]");
-            if let Err(message) = prepare_lever(&registry, path, distribution) {
+            if let Err(message) = prepare_lever(scenario, &registry, path, distribution) {
                 issues.push(Issue {
                     path: at.clone(),
                     message,
@@ -237,6 +336,87 @@ impl MonteCarloSpec {
     }
 }
 
+/// Warnings on a spec that runs but may not mean what it says: `uniform` on a whole-number or
+/// month lever gives its two end values half the weight of the others once draws are rounded to
+/// the grid (`uniform:0:6` makes "on time" 1/12, not 1/7).
+pub fn spec_warnings(scenario: &Scenario, spec: &MonteCarloSpec) -> Vec<String> {
+    let registry = levers(scenario);
+    spec.levers
+        .iter()
+        .filter(|(_, distribution)| matches!(distribution, Distribution::Uniform { .. }))
+        .filter_map(|(path, distribution)| {
+            let lever = registry.iter().find(|lever| lever.path == *path)?;
+            let whole = matches!(
+                lever.kind,
+                LeverKind::Number { whole: true, .. } | LeverKind::Month { .. }
+            );
+            let Distribution::Uniform { min, max } = distribution else {
+                return None;
+            };
+            whole.then(|| {
+                format!(
+                    "{path}: `{distribution}` on a whole-number lever gives its end values half \
+                     the weight of the others; `int:{}:{}` gives every value the same chance",
+                    min.ceil().normalize(),
+                    max.floor().normalize()
+                )
+            })
+        })
+        .collect()
+}
+
+/// The distribution a lever is drawn from when none is given: over `span` if the analyst gave
+/// one, else over the lever's plausible range ([`plausible_range`]); `int:LO:HI` for a
+/// whole-number lever and for a month lever (a shift in months from its preset month),
+/// `uniform:LO:HI` for any other number.
+pub fn default_distribution(
+    scenario: &Scenario,
+    path: &str,
+    span: Option<&LeverSpan>,
+) -> Result<Distribution, AnalysisError> {
+    let lever = lever(scenario, path)?;
+    let (low, high) = match span {
+        Some(span) => (span.low.clone(), span.high.clone()),
+        None => {
+            let range =
+                plausible_range(scenario, &lever).ok_or_else(|| AnalysisError::Unsupported {
+                    path: path.to_owned(),
+                    message: "a choice lever cannot be drawn; set it with --set and run again"
+                        .to_owned(),
+                })?;
+            (range.low, range.high)
+        }
+    };
+    let int = |low: i64, high: i64| {
+        Distribution::int_uniform(low, high).map_err(|message| AnalysisError::Unsupported {
+            path: path.to_owned(),
+            message,
+        })
+    };
+    match (&lever.kind, &lever.value, low, high) {
+        (
+            LeverKind::Number { whole: true, .. },
+            _,
+            LeverValue::Number(low),
+            LeverValue::Number(high),
+        ) => int(
+            low.ceil().to_i64().unwrap_or(0),
+            high.floor().to_i64().unwrap_or(0),
+        ),
+        (LeverKind::Number { .. }, _, LeverValue::Number(min), LeverValue::Number(max)) => {
+            Ok(Distribution::Uniform { min, max })
+        }
+        (_, LeverValue::Month(now), LeverValue::Month(low), LeverValue::Month(high)) => int(
+            i64::from(low.index() - now.index()),
+            i64::from(high.index() - now.index()),
+        ),
+        _ => Err(AnalysisError::Unsupported {
+            path: path.to_owned(),
+            message: "a choice lever cannot be drawn; set it with --set and run again".to_owned(),
+        }),
+    }
+}
+
 /// A lever ready to draw: its axis and, for a month lever, the grid index of its preset month.
 struct DrawnLever<'a> {
     axis: Axis,
@@ -246,6 +426,7 @@ struct DrawnLever<'a> {
 
 /// Checks one drawn lever against the scenario's registry (`registry` = `levers(scenario)`).
 fn prepare_lever<'a>(
+    scenario: &Scenario,
     registry: &[Lever],
     path: &str,
     distribution: &'a Distribution,
@@ -259,7 +440,11 @@ fn prepare_lever<'a>(
             }
             .to_string()
         })?;
-    let axis = Axis::from_lever(lever.clone());
+    // Draws stay inside the analysis limits: none dates a flow before the model starts.
+    let axis = match analysis_limits(scenario, lever) {
+        Some((low, high)) => Axis::from_lever(lever.clone()).narrowed_to(&low, &high),
+        None => Axis::from_lever(lever.clone()),
+    };
     if let Some(problem) = distribution.problems() {
         return Err(format!("{path}: {problem}"));
     }
@@ -317,6 +502,33 @@ pub struct FundingNeedSummary {
     pub histogram: Histogram,
 }
 
+/// One covenant's odds: the share of runs that breached it in each month or earlier.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CovenantOdds {
+    pub id: String,
+    pub breach_probability: Vec<f64>,
+}
+
+/// When the first breach of any covenant falls, over the runs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FirstBreachSummary {
+    /// `(p, month)`: nearest-rank percentiles for [`FUNDING_PERCENTILES`], a run with no breach
+    /// counting as later than the horizon (`None`: no breach by the horizon at that rank).
+    pub percentiles: Vec<(u8, Option<Month>)>,
+    /// Share of runs with a breach in the horizon.
+    pub probability: f64,
+}
+
+/// The chance of a breach by one month.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OddsBy {
+    pub month: Month,
+    /// Share of runs with any covenant breached in `month` or earlier.
+    pub any: f64,
+    /// The same per covenant, in the scenario's order.
+    pub covenants: Vec<(String, f64)>,
+}
+
 /// What [`monte_carlo`] returns. Per-month vectors are indexed by `t`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MonteCarloResult {
@@ -331,13 +543,39 @@ pub struct MonteCarloResult {
     pub breach_probability: Vec<f64>,
     /// Share of runs with cash below zero in this month or earlier.
     pub negative_cash_probability: Vec<f64>,
+    /// [`Self::breach_probability`] per covenant.
+    pub covenants: Vec<CovenantOdds>,
+    pub first_breach: FirstBreachSummary,
     pub funding_need: FundingNeedSummary,
+}
+
+impl MonteCarloResult {
+    /// The chance of a breach by `month` (`None`: the month is outside the horizon).
+    pub fn odds_by(&self, month: Month) -> Option<OddsBy> {
+        let t = self.months.iter().position(|m| *m == month)?;
+        Some(OddsBy {
+            month,
+            any: *self.breach_probability.get(t)?,
+            covenants: self
+                .covenants
+                .iter()
+                .map(|odds| {
+                    (
+                        odds.id.clone(),
+                        odds.breach_probability.get(t).copied().unwrap_or(0.0),
+                    )
+                })
+                .collect(),
+        })
+    }
 }
 
 /// What one run leaves for the summary.
 struct RunRecord {
     cash: Vec<Decimal>,
     first_breach: Option<usize>,
+    /// The first breach of each covenant, in the scenario's order.
+    covenant_firsts: Vec<Option<usize>>,
     runway: Option<usize>,
     funding_need: Decimal,
 }
@@ -359,20 +597,26 @@ pub fn monte_carlo(
     let drawn: Vec<DrawnLever<'_>> = spec
         .levers
         .iter()
-        .map(|(path, distribution)| prepare_lever(&registry, path, distribution))
+        .map(|(path, distribution)| prepare_lever(base, &registry, path, distribution))
         .collect::<Result<_, _>>()
         .map_err(AnalysisError::BadArgument)?;
     let runs = spec.runs as usize;
     let records: Vec<Option<Result<RunRecord, AnalysisError>>> = (0..runs)
         .into_par_iter()
-        .map(|index| {
-            if cancel.load(Ordering::Relaxed) {
-                return None;
-            }
-            let record = one_run(base, &drawn, spec.seed, index);
-            progress.fetch_add(1, Ordering::Relaxed);
-            Some(record)
-        })
+        .map_init(
+            || Evaluator::new(base),
+            |evaluator, index| {
+                if cancel.load(Ordering::Relaxed) {
+                    return None;
+                }
+                let record = match evaluator {
+                    Ok(evaluator) => one_run(evaluator, &drawn, spec.seed, index),
+                    Err(err) => Err(err.clone()),
+                };
+                progress.fetch_add(1, Ordering::Relaxed);
+                Some(record)
+            },
+        )
         .collect();
     let records: Vec<RunRecord> = records
         .into_iter()
@@ -382,7 +626,7 @@ pub fn monte_carlo(
 }
 
 fn one_run(
-    base: &Scenario,
+    evaluator: &mut Evaluator,
     drawn: &[DrawnLever<'_>],
     seed: u64,
     index: usize,
@@ -392,7 +636,7 @@ fn one_run(
     let values: Vec<LeverValue> = drawn.iter().map(|lever| lever.draw(&mut rng)).collect();
     let assignments: Vec<(&Axis, LeverValue)> =
         drawn.iter().map(|lever| &lever.axis).zip(values).collect();
-    let outcome = evaluate(base, &assignments)?;
+    let outcome = evaluator.evaluate(&assignments)?;
     let kpis = &outcome.kpis;
     Ok(RunRecord {
         cash: outcome.months.iter().map(|row| row.cash).collect(),
@@ -400,6 +644,14 @@ fn one_run(
             .first_breach
             .as_ref()
             .and_then(|breach| usize::try_from(breach.month.index()).ok()),
+        covenant_firsts: kpis
+            .covenants
+            .iter()
+            .map(|kpi| {
+                kpi.first_breach
+                    .and_then(|month| usize::try_from(month.index()).ok())
+            })
+            .collect(),
         runway: kpis
             .runway_month
             .and_then(|month| usize::try_from(month.index()).ok()),
@@ -473,6 +725,32 @@ fn histogram(values: &[Decimal]) -> Histogram {
     Histogram { edges, counts }
 }
 
+fn first_breach_summary(records: &[RunRecord]) -> FirstBreachSummary {
+    // A run with no breach sorts after every month.
+    let mut firsts: Vec<usize> = records
+        .iter()
+        .map(|record| record.first_breach.unwrap_or(usize::MAX))
+        .collect();
+    firsts.sort_unstable();
+    let n = firsts.len();
+    let percentiles = FUNDING_PERCENTILES
+        .iter()
+        .map(|&p| {
+            let rank = (usize::from(p) * n).div_ceil(100).clamp(1, n.max(1));
+            let month = firsts
+                .get(rank - 1)
+                .filter(|&&t| t != usize::MAX)
+                .map(|&t| Month::from_index(i32::try_from(t).unwrap_or(i32::MAX)));
+            (p, month)
+        })
+        .collect();
+    let breached = firsts.iter().filter(|&&t| t != usize::MAX).count();
+    FirstBreachSummary {
+        percentiles,
+        probability: breached as f64 / n.max(1) as f64,
+    }
+}
+
 fn summarise(base: &Scenario, seed: u64, records: &[RunRecord]) -> MonteCarloResult {
     let runs = records.len();
     let horizon = base.horizon_months as usize;
@@ -528,6 +806,22 @@ fn summarise(base: &Scenario, seed: u64, records: &[RunRecord]) -> MonteCarloRes
             horizon,
             runs,
         ),
+        covenants: base
+            .covenants
+            .iter()
+            .enumerate()
+            .map(|(k, covenant)| CovenantOdds {
+                id: covenant.id.clone(),
+                breach_probability: cumulative_share(
+                    records
+                        .iter()
+                        .map(|record| record.covenant_firsts.get(k).copied().flatten()),
+                    horizon,
+                    runs,
+                ),
+            })
+            .collect(),
+        first_breach: first_breach_summary(records),
         funding_need,
     }
 }
@@ -647,5 +941,73 @@ mod tests {
         assert_eq!(hist.edges.last(), Some(&dec!(10)));
         let flat = histogram(&[dec!(0), dec!(0)]);
         assert_eq!(flat.counts, vec![2]);
+    }
+
+    #[test]
+    fn int_uniform_gives_every_whole_value_the_same_chance() {
+        let int: Distribution = "int:0:6".parse().expect("parses");
+        assert_eq!(int.to_string(), "int:0:6");
+        assert_eq!(int.as_int_uniform(), Some((0, 6)));
+        let back: Distribution = int.to_string().parse().expect("reads back");
+        assert_eq!(back, int);
+        for bad in ["int:6:0", "int:0.5:3", "int:0", "int:0:100000"] {
+            assert!(
+                bad.parse::<Distribution>().is_err(),
+                "{bad} should not parse"
+            );
+        }
+        // Drawn through a whole-number lever's grid, each of the 7 values comes up ~1/7 of the
+        // time; `uniform:0:6` rounded to the grid gives the two ends half that.
+        let base = default_scenario().into_scenario();
+        let registry = levers(&base);
+        let uniform: Distribution = "uniform:0:6".parse().expect("parses");
+        let count = |distribution: &Distribution| {
+            let lever = prepare_lever(
+                &base,
+                &registry,
+                "core_scientific.delay_months",
+                distribution,
+            )
+            .expect("a lever to draw");
+            let mut rng = ChaCha8Rng::seed_from_u64(3);
+            let mut counts = [0_u32; 7];
+            for _ in 0..7000 {
+                let LeverValue::Number(value) = lever.draw(&mut rng) else {
+                    panic!("a number");
+                };
+                counts[value.to_usize().expect("0..=6")] += 1;
+            }
+            counts
+        };
+        let even = count(&int);
+        assert!(even.iter().all(|&n| (850..=1150).contains(&n)), "{even:?}");
+        let skewed = count(&uniform);
+        assert!(skewed[0] < 700 && skewed[6] < 700, "{skewed:?}");
+        let spec = MonteCarloSpec {
+            levers: vec![("core_scientific.delay_months".to_owned(), uniform)],
+            ..MonteCarloSpec::default()
+        };
+        let warnings = spec_warnings(&base, &spec);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("int:0:6"), "{warnings:?}");
+    }
+
+    #[test]
+    fn default_distributions_come_from_the_plausible_range() {
+        let base = default_scenario().into_scenario();
+        let delay =
+            default_distribution(&base, "core_scientific.delay_months", None).expect("a default");
+        assert_eq!(delay.to_string(), "int:0:12");
+        // A month lever draws a shift from its preset month: ±3 months.
+        let start = default_distribution(&base, "openai.start", None).expect("a default");
+        assert_eq!(start.to_string(), "int:-3:3");
+        let sofr = default_distribution(&base, "rates.sofr_pct", None).expect("a default");
+        assert_eq!(sofr.to_string(), "uniform:3:6");
+        let span = LeverSpan::parse(&base, "openai.start=2025-10:2026-04").expect("span");
+        let shifted = default_distribution(&base, "openai.start", Some(&span)).expect("span");
+        assert_eq!(shifted.to_string(), "int:0:6");
+        let err = default_distribution(&base, "core_scientific.delay_policy", None)
+            .expect_err("a choice");
+        assert!(err.to_string().contains("choice"), "{err}");
     }
 }

@@ -1,12 +1,13 @@
-//! The breach solver: the lever value where a condition (no covenant breached, cash never
-//! negative, a KPI at least some figure) stops holding, the other levers held where they are.
+//! The breach solver: the lever values where a condition (no covenant breached, cash never
+//! negative, a KPI at least some figure) changes, the other levers held where they are, and
+//! what decided it on each side (which covenant, which month, by how much).
 //!
-//! Algorithm: evaluate up to [`SCAN_POINTS`] grid values spread over the lever's range, both
-//! ends included (in parallel); take the first sample, from the low end, whose verdict differs
-//! from the low end's; bisect on the step grid between it and the sample before. So a monotone
-//! lever gets its exact threshold, and a non-monotone one reports the *first* flip found from
-//! the low end (a flip and flip-back that both fall between two samples can be missed; the
-//! verdict "holds over the whole range" means: at every sampled value).
+//! Algorithm: evaluate up to [`RANGE_POINTS`] grid values spread over the lever's analysis
+//! range ([`Axis::for_analysis`], or the analyst's span), both ends included, in parallel; bisect
+//! every change between neighbouring samples to two neighbouring grid values. Every crossing is
+//! listed; the one nearest the lever's current value is *the* threshold. A flip and flip-back
+//! that both fall between two samples can be missed, so "holds over the whole range" means: at
+//! every sampled value.
 
 use std::fmt;
 use std::str::FromStr;
@@ -18,13 +19,12 @@ use serde::Serialize;
 use super::kpi::Kpi;
 use super::{AnalysisError, Axis, evaluate};
 use crate::model::levers::LeverValue;
-use crate::model::money::parse_decimal;
+use crate::model::money::exact_decimal;
+use crate::model::month::Month;
 use crate::model::outcome::Outcome;
-use crate::model::scenario::Scenario;
+use crate::model::scenario::{CovenantTerms, Scenario};
 
-/// Grid values the solver samples before bisecting.
-pub const SCAN_POINTS: usize = 17;
-/// Grid values [`failing_ranges`] samples before refining each edge.
+/// Grid values the solver and [`failing_ranges`] sample before refining each change.
 pub const RANGE_POINTS: usize = 64;
 
 /// What must hold.
@@ -83,9 +83,8 @@ impl FromStr for Condition {
             )));
         };
         let kpi = kpi.parse()?;
-        let x = parse_decimal(x).map_err(|message| {
-            AnalysisError::BadArgument(format!("condition `{text}`: {message}"))
-        })?;
+        let x = exact_decimal(x)
+            .map_err(|err| AnalysisError::BadArgument(format!("condition `{text}`: {err}")))?;
         Ok(Self::KpiAtLeast { kpi, x })
     }
 }
@@ -107,7 +106,8 @@ pub enum SolveOutcome {
     HoldsEverywhere,
     /// The condition failed at every value tried, both ends included.
     FailsEverywhere,
-    /// The condition differs between two neighbouring grid values: it holds on `holds_on`.
+    /// The crossing nearest the current value: the condition differs between two
+    /// neighbouring grid values and holds on `holds_on`.
     Threshold {
         below: LeverValue,
         above: LeverValue,
@@ -115,17 +115,147 @@ pub enum SolveOutcome {
     },
 }
 
+/// What decided the condition at one lever value, and by how much.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Margin {
+    pub holds: bool,
+    /// A covenant id, `cash`, or the KPI's name.
+    pub what: String,
+    /// The month of the first breach (or first negative cash) when it fails; of the lowest
+    /// headroom (or cash) when it holds; `None` for a KPI with no month.
+    pub month: Option<Month>,
+    /// The covenant's headroom (%) in that month, the cash ($M), or the KPI less the
+    /// condition's figure (in the KPI's unit); `None` when no covenant is tested at all.
+    pub margin: Option<Decimal>,
+    /// The margin's unit: `%`, `$M` or `months`.
+    pub unit: &'static str,
+}
+
+/// Where the condition changes between two neighbouring grid values, and why on each side.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Crossing {
+    pub below: LeverValue,
+    pub above: LeverValue,
+    pub holds_on: Side,
+    pub at_below: Margin,
+    pub at_above: Margin,
+}
+
 /// What [`solve`] found for one lever.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Solution {
     pub path: String,
     pub condition: Condition,
-    /// The lever's value in the base scenario, and whether the condition holds there.
+    /// The lever's value in the base scenario, whether the condition holds there and why.
     pub current: LeverValue,
     pub holds_now: bool,
+    pub now: Margin,
+    /// The values searched, both ends included.
+    pub low: LeverValue,
+    pub high: LeverValue,
     pub outcome: SolveOutcome,
+    /// Every crossing found, from the low end.
+    pub crossings: Vec<Crossing>,
+    /// Which of `crossings` is nearest the current value (the one `outcome` reports).
+    pub nearest: Option<usize>,
     /// Model runs made.
     pub evaluations: usize,
+}
+
+impl Condition {
+    /// What decided the verdict in `outcome` (a run of `scenario`), and by how much: a
+    /// liquidity covenant's margin in $M (liquidity less its threshold), a ratio's in % headroom.
+    pub fn margin(&self, scenario: &Scenario, outcome: &Outcome) -> Margin {
+        let holds = self.holds(outcome);
+        let kpis = &outcome.kpis;
+        match self {
+            Self::NoBreach => {
+                let count = outcome.covenant_ids.len().max(1);
+                let test = |t: usize, k: usize| {
+                    outcome
+                        .covenants
+                        .get(t * count + k)
+                        .and_then(|test| test.as_ref())
+                };
+                let headroom = |t: usize, k: usize| test(t, k).map(|test| test.headroom_pct);
+                // A liquidity margin as a share of a small floor reads as nonsense (issue 9).
+                let in_terms = |t: usize, k: usize| -> (Option<Decimal>, &'static str) {
+                    let liquidity = scenario.covenants.iter().any(|c| {
+                        c.id == outcome.covenant_ids[k]
+                            && matches!(c.terms, CovenantTerms::MinLiquidity { .. })
+                    });
+                    match test(t, k) {
+                        Some(test) if liquidity => {
+                            (test.value.map(|value| value - test.threshold), "$M")
+                        }
+                        Some(test) => (Some(test.headroom_pct), "%"),
+                        None => (None, "%"),
+                    }
+                };
+                let month_of = |t: usize| Month::from_index(i32::try_from(t).unwrap_or(i32::MAX));
+                if let Some(breach) = &kpis.first_breach {
+                    let t = usize::try_from(breach.month.index()).unwrap_or(0);
+                    let k = outcome
+                        .covenant_ids
+                        .iter()
+                        .position(|id| *id == breach.covenant);
+                    let (margin, unit) = k.map_or((None, "%"), |k| in_terms(t, k));
+                    return Margin {
+                        holds,
+                        what: breach.covenant.clone(),
+                        month: Some(breach.month),
+                        margin,
+                        unit,
+                    };
+                }
+                // The tightest covenant: the lowest headroom of any covenant in any month.
+                let tightest = (0..outcome.months.len())
+                    .flat_map(|t| (0..outcome.covenant_ids.len()).map(move |k| (t, k)))
+                    .filter_map(|(t, k)| headroom(t, k).map(|h| (h, t, k)))
+                    .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+                match tightest {
+                    Some((_, t, k)) => {
+                        let (margin, unit) = in_terms(t, k);
+                        Margin {
+                            holds,
+                            what: outcome.covenant_ids[k].clone(),
+                            month: Some(month_of(t)),
+                            margin,
+                            unit,
+                        }
+                    }
+                    None => Margin {
+                        holds,
+                        what: "no covenant tested".to_owned(),
+                        month: None,
+                        margin: None,
+                        unit: "%",
+                    },
+                }
+            }
+            Self::Solvent => {
+                let month = kpis.runway_month.unwrap_or(kpis.min_cash_month);
+                let cash = usize::try_from(month.index())
+                    .ok()
+                    .and_then(|t| outcome.months.get(t))
+                    .map_or(kpis.min_cash, |row| row.cash);
+                Margin {
+                    holds,
+                    what: "cash".to_owned(),
+                    month: Some(month),
+                    margin: Some(cash),
+                    unit: "$M",
+                }
+            }
+            Self::KpiAtLeast { kpi, x } => Margin {
+                holds,
+                what: kpi.to_string(),
+                month: matches!(kpi, Kpi::MinCash).then_some(kpis.min_cash_month),
+                margin: kpi.value(outcome).map(|value| value - *x),
+                unit: kpi.unit(),
+            },
+        }
+    }
 }
 
 /// An inclusive run of grid values of one lever.
@@ -174,54 +304,113 @@ impl Probe<'_> {
         }
         Ok((low, high, runs))
     }
+
+    /// Every change of verdict over the grid: `(low, high, verdict at low)` with `low`, `high`
+    /// neighbours, from the low end; the verdict at the low end; the runs made.
+    #[allow(clippy::type_complexity)]
+    fn crossings(&self) -> Result<(Vec<(usize, usize, bool)>, bool, usize), AnalysisError> {
+        let samples = self.axis.spread(RANGE_POINTS);
+        let verdicts = self.scan(&samples)?;
+        let changes: Vec<usize> = (0..samples.len().saturating_sub(1))
+            .filter(|&k| verdicts[k] != verdicts[k + 1])
+            .collect();
+        let edges: Vec<(usize, usize, usize)> = changes
+            .par_iter()
+            .map(|&k| self.bisect(samples[k], samples[k + 1], verdicts[k]))
+            .collect::<Result<_, _>>()?;
+        let runs = samples.len() + edges.iter().map(|edge| edge.2).sum::<usize>();
+        let edges = changes
+            .iter()
+            .zip(edges)
+            .map(|(&k, (low, high, _))| (low, high, verdicts[k]))
+            .collect();
+        Ok((edges, verdicts.first().copied().unwrap_or(true), runs))
+    }
 }
 
-/// Finds where `condition` flips along the lever at `path`, the other levers held.
+/// Finds where `condition` changes along the lever at `path` over its analysis range
+/// ([`Axis::for_analysis`]), the other levers held.
 pub fn solve(
     base: &Scenario,
     path: &str,
     condition: &Condition,
 ) -> Result<Solution, AnalysisError> {
+    solve_on(base, &Axis::for_analysis(base, path)?, condition)
+}
+
+/// [`solve`] over the values of `axis` (an analysis axis, perhaps cut to the analyst's span).
+pub fn solve_on(
+    base: &Scenario,
+    axis: &Axis,
+    condition: &Condition,
+) -> Result<Solution, AnalysisError> {
     condition.check(base)?;
-    let axis = Axis::resolve(base, path)?;
     let probe = Probe {
         base,
-        axis: &axis,
+        axis,
         condition,
     };
     let current = axis.lever.value.clone();
-    let samples = axis.spread(SCAN_POINTS);
     // The base run goes alongside the scan: it is one more job for the pool, not one more round.
-    let (now, verdicts) = rayon::join(|| evaluate(base, &[]), || probe.scan(&samples));
-    let holds_now = condition.holds(&now?);
-    let verdicts = verdicts?;
-    let mut evaluations = 1 + samples.len();
-    let low_verdict = verdicts.first().copied().unwrap_or(holds_now);
-    let flip = verdicts.iter().position(|&v| v != low_verdict);
-    let outcome = match flip {
+    let (now, scanned) = rayon::join(|| evaluate(base, &[]), || probe.crossings());
+    let now = condition.margin(base, &now?);
+    let (edges, low_verdict, mut evaluations) = scanned?;
+    evaluations += 1;
+    let crossings: Vec<Crossing> = edges
+        .par_iter()
+        .map(|&(low, high, verdict)| {
+            let (below, above) = (axis.value_at(low), axis.value_at(high));
+            let at_below = condition.margin(base, &evaluate(base, &[(axis, below.clone())])?);
+            let at_above = condition.margin(base, &evaluate(base, &[(axis, above.clone())])?);
+            Ok(Crossing {
+                below,
+                above,
+                holds_on: if verdict { Side::Low } else { Side::High },
+                at_below,
+                at_above,
+            })
+        })
+        .collect::<Result<_, AnalysisError>>()?;
+    evaluations += 2 * crossings.len();
+    let here = axis.index_of(&current);
+    let nearest = edges
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, (low, high, _))| {
+            if here <= *low {
+                *low - here
+            } else {
+                here.saturating_sub(*high)
+            }
+        })
+        .map(|(k, _)| k);
+    let outcome = match nearest.and_then(|k| crossings.get(k)) {
+        Some(crossing) => SolveOutcome::Threshold {
+            below: crossing.below.clone(),
+            above: crossing.above.clone(),
+            holds_on: crossing.holds_on,
+        },
         None if low_verdict => SolveOutcome::HoldsEverywhere,
         None => SolveOutcome::FailsEverywhere,
-        Some(j) => {
-            let (low, high, runs) = probe.bisect(samples[j - 1], samples[j], low_verdict)?;
-            evaluations += runs;
-            SolveOutcome::Threshold {
-                below: axis.value_at(low),
-                above: axis.value_at(high),
-                holds_on: if low_verdict { Side::Low } else { Side::High },
-            }
-        }
     };
+    let (low, high) = axis.ends();
     Ok(Solution {
-        path: path.to_owned(),
+        path: axis.path().to_owned(),
         condition: condition.clone(),
         current,
-        holds_now,
+        holds_now: now.holds,
+        now,
+        low,
+        high,
         outcome,
+        crossings,
+        nearest,
         evaluations,
     })
 }
 
-/// The sub-ranges of the lever at `path` where `condition` fails, the other levers held.
+/// The sub-ranges of the lever at `path` where `condition` fails, the other levers held, over
+/// the lever's whole registry range (the app shades its slider with it).
 ///
 /// Samples up to [`RANGE_POINTS`] grid values, then bisects each change between neighbouring
 /// samples to the exact grid edge. A failing stretch narrower than the sample spacing that
@@ -231,32 +420,26 @@ pub fn failing_ranges(
     path: &str,
     condition: &Condition,
 ) -> Result<Vec<LeverRange>, AnalysisError> {
+    failing_ranges_on(base, &Axis::resolve(base, path)?, condition)
+}
+
+/// [`failing_ranges`] over the values of `axis`.
+pub fn failing_ranges_on(
+    base: &Scenario,
+    axis: &Axis,
+    condition: &Condition,
+) -> Result<Vec<LeverRange>, AnalysisError> {
     condition.check(base)?;
-    let axis = Axis::resolve(base, path)?;
     let probe = Probe {
         base,
-        axis: &axis,
+        axis,
         condition,
     };
-    let samples = axis.spread(RANGE_POINTS);
-    let verdicts = probe.scan(&samples)?;
-    // Each change between samples k and k+1, refined to neighbouring grid indices.
-    let changes: Vec<usize> = (0..samples.len().saturating_sub(1))
-        .filter(|&k| verdicts[k] != verdicts[k + 1])
-        .collect();
-    let edges: Vec<(usize, usize)> = changes
-        .par_iter()
-        .map(|&k| {
-            probe
-                .bisect(samples[k], samples[k + 1], verdicts[k])
-                .map(|(low, high, _)| (low, high))
-        })
-        .collect::<Result<_, _>>()?;
-
+    let (edges, low_verdict, _) = probe.crossings()?;
     let mut ranges = Vec::new();
-    let mut start = (!verdicts.first().copied().unwrap_or(true)).then_some(0);
-    for (&k, &(low, high)) in changes.iter().zip(&edges) {
-        if verdicts[k] {
+    let mut start = (!low_verdict).then_some(0);
+    for &(low, high, verdict) in &edges {
+        if verdict {
             start = Some(high);
         } else if let Some(from) = start.take() {
             ranges.push((from, low));
