@@ -6,16 +6,19 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
-use rust_decimal::Decimal;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use crate::cli_scenario::{ScenarioArgs, load_scenario, load_unvalidated};
-use crate::model::backtest::{Figure, error_pct_text};
-use crate::model::money::round_for_display;
-use crate::model::outcome::Cell;
+use crate::cli_scenario::{
+    ScenarioArgs, load_scenario, load_unvalidated, load_with_preset, opened_name, pinned_name,
+};
+use crate::io;
+use crate::model::analysis::{Kpi, SpanRule, tornado_of};
 use crate::model::warnings::warnings;
-use crate::model::{Kpis, LeverKind, Outcome, Scenario, levers, run, to_ron, validate};
-use crate::preset_file;
+use crate::model::{LeverKind, Scenario, levers, run, to_ron, validate};
+use crate::report::{
+    MemoBaseline, MemoInput, MemoTornado, Precision, backtest_json, backtest_text, kpis_json,
+    kpis_text, ledger_csv, ledger_json, ledger_table,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,6 +42,9 @@ pub enum Command {
         /// Write to this file instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Money with every digit the model holds (CSV and JSON), not rounded to $0.01M.
+        #[arg(long)]
+        exact: bool,
     },
     /// Print the KPIs: runway, minimum cash, funding need, breaches, interest, peak debt.
     Kpis {
@@ -46,6 +52,21 @@ pub enum Command {
         scenario: ScenarioArgs,
         #[arg(long, value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
+        /// Money and percentages with every digit the model holds, not rounded.
+        #[arg(long)]
+        exact: bool,
+    },
+    /// Write the scenario memo (Markdown) and its charts (SVG, beside it), as the app's
+    /// Export memo does: inputs and sources, KPIs, backtest, baseline, tornado, chart data.
+    Memo {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        /// A preset to compare with, as the app's pinned baseline: a file, or `default`.
+        #[arg(long, value_name = "PRESET")]
+        baseline: Option<String>,
+        /// The memo file; the charts go beside it as `<stem>-cash.svg` and `<stem>-headroom.svg`.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Set the model beside the figures the preset reports (`reported[]`): each figure, the
     /// model's, the error, and the mean absolute error.
@@ -135,35 +156,50 @@ pub fn execute(command: Command, out: &mut dyn Write) -> Result<bool> {
             scenario,
             format,
             out: file,
+            exact,
         } => {
             let valid = load_scenario(&scenario)?;
             let outcome = run(&valid)?;
+            let precision = precision(exact);
             let text = match format {
                 LedgerFormat::Table => ledger_table(&outcome),
-                LedgerFormat::Csv => ledger_csv(&outcome),
+                LedgerFormat::Csv => ledger_csv(&outcome, precision),
                 LedgerFormat::Json => {
                     let doc = json!({
                         "scenario": valid.scenario(),
-                        "months": ledger_json(&outcome),
-                        "kpis": outcome.kpis,
+                        "months": ledger_json(&outcome, precision),
+                        "kpis": kpis_json(&outcome, valid.scenario(), precision),
                     });
                     serde_json::to_string_pretty(&doc)? + "\n"
                 }
             };
             match file {
-                Some(path) => preset_file::write_atomic(&path, text.as_bytes())?,
+                Some(path) => io::write_atomic(&path, text.as_bytes())?,
                 None => out.write_all(text.as_bytes())?,
             }
         }
-        Command::Kpis { scenario, format } => {
+        Command::Kpis {
+            scenario,
+            format,
+            exact,
+        } => {
             let valid = load_scenario(&scenario)?;
             let outcome = run(&valid)?;
+            let precision = precision(exact);
             let text = match format {
-                TextFormat::Text => kpis_text(&outcome.kpis),
-                TextFormat::Json => serde_json::to_string_pretty(&outcome.kpis)? + "\n",
+                TextFormat::Text => kpis_text(&outcome, valid.scenario(), precision),
+                TextFormat::Json => {
+                    let kpis = kpis_json(&outcome, valid.scenario(), precision);
+                    serde_json::to_string_pretty(&kpis)? + "\n"
+                }
             };
             out.write_all(text.as_bytes())?;
         }
+        Command::Memo {
+            scenario,
+            baseline,
+            out: path,
+        } => write_memo(&scenario, baseline.as_deref(), &path)?,
         Command::Backtest { scenario, format } => {
             let valid = load_scenario(&scenario)?;
             let outcome = run(&valid)?;
@@ -220,253 +256,54 @@ pub fn execute(command: Command, out: &mut dyn Write) -> Result<bool> {
     Ok(true)
 }
 
-fn cell_text(cell: &Cell, exact: bool) -> String {
-    match cell {
-        Cell::Month(month) => month.to_string(),
-        Cell::Money(value) if exact => value.normalize().to_string(),
-        Cell::Money(value) => format!("{:.2}", round_for_display(*value)),
-        Cell::Flag(flag) => flag.to_string(),
-        Cell::Empty => String::new(),
+fn precision(exact: bool) -> Precision {
+    if exact {
+        Precision::Exact
+    } else {
+        Precision::Cents
     }
 }
 
-/// Every column, values rounded to $0.01M, right-aligned under their names.
-pub fn ledger_table(outcome: &Outcome) -> String {
-    let names = outcome.column_names();
-    let rows: Vec<Vec<String>> = (0..outcome.months.len())
-        .map(|t| {
-            outcome
-                .row_cells(t)
-                .iter()
-                .map(|cell| cell_text(cell, false))
-                .collect()
-        })
-        .collect();
-    let widths: Vec<usize> = names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            rows.iter()
-                .map(|row| row[i].len())
-                .chain([name.len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut text = String::new();
-    let line = |cells: &mut dyn Iterator<Item = &str>, text: &mut String| {
-        let parts: Vec<String> = cells
-            .zip(&widths)
-            .map(|(cell, width)| format!("{cell:>width$}"))
-            .collect();
-        text.push_str(parts.join("  ").trim_end());
-        text.push('\n');
+/// The memo of the scenario in `args`, against `baseline`, written to `path` with its charts.
+/// Its tornado is the app's default one: funding need over each lever's plausible range.
+fn write_memo(args: &ScenarioArgs, baseline: Option<&str>, path: &std::path::Path) -> Result<()> {
+    let (preset, valid) = load_with_preset(args)?;
+    let outcome = run(&valid)?;
+    let baseline = match baseline {
+        Some(name) => {
+            let pinned = validate(load_unvalidated(name)?)?;
+            let outcome = run(&pinned)
+                .map_err(|err| anyhow::anyhow!("the baseline {name} does not run: {err}"))?;
+            Some((pinned_name(name), outcome))
+        }
+        None => None,
     };
-    line(&mut names.iter().map(String::as_str), &mut text);
-    for row in &rows {
-        line(&mut row.iter().map(String::as_str), &mut text);
-    }
-    text
-}
-
-/// Every column with exact values, for spreadsheets.
-pub fn ledger_csv(outcome: &Outcome) -> String {
-    let mut text = outcome.column_names().join(",");
-    text.push('\n');
-    for t in 0..outcome.months.len() {
-        let cells: Vec<String> = outcome
-            .row_cells(t)
-            .iter()
-            .map(|cell| cell_text(cell, true))
-            .collect();
-        text.push_str(&cells.join(","));
-        text.push('\n');
-    }
-    text
-}
-
-/// One object per month; money as exact decimal strings, untested covenant cells as null.
-pub fn ledger_json(outcome: &Outcome) -> Value {
-    let names = outcome.column_names();
-    Value::Array(
-        (0..outcome.months.len())
-            .map(|t| {
-                let object: Map<String, Value> = names
-                    .iter()
-                    .zip(outcome.row_cells(t))
-                    .map(|(name, cell)| {
-                        let value = match cell {
-                            Cell::Month(month) => Value::String(month.to_string()),
-                            Cell::Money(value) => Value::String(value.normalize().to_string()),
-                            Cell::Flag(flag) => Value::Bool(flag),
-                            Cell::Empty => Value::Null,
-                        };
-                        (name.clone(), value)
-                    })
-                    .collect();
-                Value::Object(object)
-            })
-            .collect(),
-    )
-}
-
-fn money(value: Decimal) -> String {
-    format!("${:.2}M", round_for_display(value))
-}
-
-/// The KPIs as a short report.
-pub fn kpis_text(kpis: &Kpis) -> String {
-    let mut text = String::new();
-    let runway = kpis.runway_month.map_or_else(
-        || "cash never goes below zero".to_owned(),
-        |month| format!("cash goes below zero in {month}"),
-    );
-    let _ = writeln!(text, "runway_month     {runway}");
-    let _ = writeln!(
-        text,
-        "min_cash         {} in {}",
-        money(kpis.min_cash),
-        kpis.min_cash_month
-    );
-    let _ = writeln!(text, "funding_need     {}", money(kpis.funding_need));
-    let first = kpis.first_breach.as_ref().map_or_else(
-        || "no covenant breached".to_owned(),
-        |breach| format!("{} in {}", breach.covenant, breach.month),
-    );
-    let _ = writeln!(text, "first_breach     {first}");
-    let _ = writeln!(text, "total_interest   {}", money(kpis.total_interest));
-    let _ = writeln!(
-        text,
-        "peak_debt        {} in {}",
-        money(kpis.peak_debt),
-        kpis.peak_debt_month
-    );
-    let _ = writeln!(text, "ending_cash      {}", money(kpis.ending_cash));
-    if let Some(error) = kpis.backtest_error_pct {
-        let _ = writeln!(
-            text,
-            "backtest_error   {:.1} % mean absolute error against reported figures",
-            error.round_dp(1)
-        );
-    }
-    for covenant in &kpis.covenants {
-        let headroom = covenant.min_headroom_pct.map_or_else(
-            || "never tested".to_owned(),
-            |pct| format!("min headroom {:.1} %", pct.round_dp(1)),
-        );
-        let breach = covenant.first_breach.map_or_else(
-            || "never breached".to_owned(),
-            |month| {
-                format!(
-                    "first breach {month}, {} months in breach",
-                    covenant.breach_months
-                )
-            },
-        );
-        let _ = writeln!(text, "covenant {:<8} {headroom}; {breach}", covenant.id);
-    }
-    text
-}
-
-/// A figure in its unit: `$1,212.80M` or `470 MW`.
-pub fn figure_text(figure: Figure, value: Decimal) -> String {
-    match figure {
-        Figure::MwOnline => format!("{} MW", value.round_dp(1).normalize()),
-        _ => money(value),
-    }
-}
-
-/// The backtest as a table: every reported figure beside the model's, then the mean error.
-pub fn backtest_text(name: &str, outcome: &Outcome) -> String {
-    let rows = &outcome.backtest;
-    let mut text = String::new();
-    if rows.is_empty() {
-        let _ = writeln!(
-            text,
-            "{name}: no reported figures to compare (add a `reported` section to the preset)"
-        );
-        return text;
-    }
-    let _ = writeln!(
-        text,
-        "{name}: the model beside {} reported figures",
-        rows.len()
-    );
-    let cells: Vec<[String; 5]> = rows
-        .iter()
-        .map(|row| {
-            [
-                row.month.to_string(),
-                row.figure.label().to_owned(),
-                figure_text(row.figure, row.reported),
-                figure_text(row.figure, row.model),
-                error_pct_text(row.error_pct),
-            ]
-        })
-        .collect();
-    let header = ["month", "figure", "reported", "model", "error"];
-    let widths: Vec<usize> = (0..5)
-        .map(|i| {
-            cells
-                .iter()
-                .map(|row| row[i].chars().count())
-                .chain([header[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut line = |cells: [&str; 5]| {
-        let _ = writeln!(
-            text,
-            "{:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}  {:>w4$}",
-            cells[0],
-            cells[1],
-            cells[2],
-            cells[3],
-            cells[4],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2],
-            w3 = widths[3],
-            w4 = widths[4],
-        );
+    // The app's tornado tab as it opens: funding need over each lever's plausible range.
+    let (kpi, span) = (Kpi::FundingNeed, SpanRule::Plausible);
+    // As in the app: a tornado that cannot be computed is said so in the memo, not an error.
+    let tornado = tornado_of(valid.scenario(), &kpi, &span.into()).ok();
+    let (levers_now, preset_levers) = (levers(valid.scenario()), levers(&preset));
+    let origin = opened_name(&args.preset);
+    let stem = io::memo_image_stem(path);
+    let input = MemoInput {
+        origin: &origin,
+        scenario: valid.scenario(),
+        levers: &levers_now,
+        preset_levers: &preset_levers,
+        outcome: &outcome,
+        baseline: baseline
+            .as_ref()
+            .map(|(name, outcome)| MemoBaseline { name, outcome }),
+        tornado: tornado.as_ref().map(|tornado| MemoTornado {
+            kpi: &kpi,
+            span,
+            base: tornado.base,
+            bars: &tornado.bars,
+        }),
+        image_stem: Some(&stem),
     };
-    line(header);
-    for row in &cells {
-        line([&row[0], &row[1], &row[2], &row[3], &row[4]]);
-    }
-    if let Some(mean) = outcome.kpis.backtest_error_pct {
-        let _ = writeln!(text, "mean absolute error {:.1} %", mean.round_dp(1));
-    }
-    text
-}
-
-/// The backtest as `{rows: [{month, figure, label, unit, reported, model, error_pct, source}],
-/// mean_absolute_error_pct}`; the model's figure and the errors rounded to 0.01.
-pub fn backtest_json(outcome: &Outcome) -> Value {
-    let rows: Vec<Value> = outcome
-        .backtest
-        .iter()
-        .map(|row| {
-            json!({
-                "month": row.month.to_string(),
-                "figure": row.figure.field(),
-                "label": row.figure.label(),
-                "unit": row.figure.unit(),
-                "reported": row.reported.normalize().to_string(),
-                "model": round_for_display(row.model).normalize().to_string(),
-                "error_pct": round_for_display(row.error_pct).normalize().to_string(),
-                "source": row.source,
-            })
-        })
-        .collect();
-    json!({
-        "rows": rows,
-        "mean_absolute_error_pct": outcome
-            .kpis
-            .backtest_error_pct
-            .map(|mean| round_for_display(mean).normalize().to_string()),
-    })
+    io::write_memo(path, &stem, &crate::report::memo(&input))?;
+    Ok(())
 }
 
 fn kind_text(kind: &LeverKind) -> String {

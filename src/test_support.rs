@@ -1,4 +1,5 @@
-//! Scenarios the UI's unit tests share.
+//! Scenarios the unit tests of the report layer and the app share (the integration tests
+//! have their own in `tests/common`, as they cannot see `cfg(test)` items).
 
 use rust_decimal_macros::dec;
 

@@ -4,6 +4,7 @@ use clap::Parser;
 use coreweave_whatif::cli::{Cli, execute};
 use coreweave_whatif::model::outcome::BASE_COLUMNS;
 use coreweave_whatif::model::{default_scenario, run};
+use coreweave_whatif::report::format::grouped;
 use serde_json::Value;
 
 mod common;
@@ -25,7 +26,8 @@ fn stdout(args: &[&str]) -> String {
 
 #[test]
 fn run_csv_has_every_spec_column_and_exact_values() {
-    let csv = stdout(&["run", "default", "--format", "csv"]);
+    // `--exact`: money is rounded to $0.01M unless asked for in full (issue 13).
+    let csv = stdout(&["run", "default", "--format", "csv", "--exact"]);
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
     assert_eq!(&header[..BASE_COLUMNS.len()], &BASE_COLUMNS[..]);
@@ -180,7 +182,7 @@ fn bad_set_names_the_path() {
     assert!(err.contains("unknown lever `ddtl9.spread_pct`"), "{err}");
     let err = cli(&["kpis", "default", "--set", "rates.sofr_pct=40"]).expect_err("range");
     assert!(
-        err.contains("rates.sofr_pct: 40 is outside 0..=15"),
+        err.contains("rates.sofr_pct: 40 is too high: must be between 0 and 15 %"),
         "{err}"
     );
 }
@@ -277,9 +279,10 @@ fn backtest_prints_every_reported_figure_beside_the_models() {
         .iter()
         .find(|line| line.starts_with("2025-06  Quarterly revenue"))
         .unwrap_or_else(|| panic!("no Q2 revenue row in\n{text}"));
-    assert!(row.contains("$1212.80M"), "{row}");
+    // Money is grouped as everywhere else in the app and the CLI.
+    assert!(row.contains("$1,212.80M"), "{row}");
     assert!(
-        row.contains(&format!("${:.2}M", q2.round_dp(2))),
+        row.contains(&format!("${}M", grouped(q2, 2))),
         "{row} vs model {q2}"
     );
     assert!(

@@ -14,8 +14,8 @@ use std::process::{Command as Process, Stdio};
 use std::sync::mpsc::channel;
 use std::time::Duration;
 
+use coreweave_whatif::io::{self as preset_file, FileError, MAX_PRESET_BYTES, SpecialFile};
 use coreweave_whatif::model::{LeverValue, ValidScenario, default_scenario, parse_preset};
-use coreweave_whatif::preset_file::{self, FileError, MAX_PRESET_BYTES, SpecialFile};
 use coreweave_whatif::ui::{Command, WhatIfApp};
 use eframe::egui;
 use egui_kittest::Harness;

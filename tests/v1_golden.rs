@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
-use coreweave_whatif::cli::ledger_csv;
 use coreweave_whatif::model::{parse_preset, run, to_ron};
+use coreweave_whatif::report::exact_ledger_csv as ledger_csv;
 
 const V1_PRESETS: [&str; 5] = [
     "s1-base",

@@ -1,4 +1,6 @@
-//! Presets on disk. Every error names the file.
+//! Files on disk, for both front ends: presets read and written, and what the app and the CLI
+//! export (the ledger, the memo and its charts), each written atomically. Every error names the
+//! file.
 //!
 //! Reading is bounded: only regular files are opened (a device, a FIFO, a socket or a directory
 //! named by mistake is refused at once instead of hanging or filling memory), and at most
@@ -31,6 +33,25 @@ use crate::model::preset::{
     resolve_preset,
 };
 use crate::model::{PresetError, Scenario, ValidScenario, parse_preset, to_ron, validate};
+use crate::report::{Memo, chart_file_name};
+
+/// The stem a memo at `path` writes its chart images under: `reports/q3.md` → `q3`.
+pub fn memo_image_stem(path: &Path) -> String {
+    path.file_stem().map_or_else(
+        || "memo".to_owned(),
+        |stem| stem.to_string_lossy().into_owned(),
+    )
+}
+
+/// Writes `memo` to `path` and its charts beside it as `<stem>-<suffix>.svg`, each atomically.
+/// `stem` is the one the memo's Markdown links to ([`memo_image_stem`]).
+pub fn write_memo(path: &Path, stem: &str, memo: &Memo) -> Result<(), FileError> {
+    for chart in &memo.charts {
+        let image = path.with_file_name(chart_file_name(stem, chart.suffix));
+        write_atomic(&image, chart.svg.as_bytes())?;
+    }
+    write_atomic(path, memo.markdown.as_bytes())
+}
 
 /// Largest preset we read; a real one is a few kB, so anything bigger is a wrong file.
 pub const MAX_PRESET_BYTES: u64 = 4 * 1024 * 1024;
