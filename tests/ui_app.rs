@@ -101,7 +101,7 @@ fn a_typed_value_out_of_range_is_refused_with_a_message() {
             .map(|lever| lever.value),
         "the scenario keeps its SOFR"
     );
-    harness.get_by_label_contains("99 is outside 0..=15");
+    harness.get_by_label_contains("99 is too high: must be between 0 and 15");
 }
 
 #[test]
@@ -296,7 +296,7 @@ fn saving_writes_the_file_and_clears_the_unsaved_mark() {
     assert_eq!(harness.state().error(), None);
     assert!(!harness.state().document().is_dirty());
     assert!(harness.state().title().starts_with("saved.ron — "));
-    let saved = coreweave_whatif::preset_file::load(&path).expect("the saved file loads");
+    let saved = coreweave_whatif::io::load(&path).expect("the saved file loads");
     assert_eq!(saved.scenario(), harness.state().document().scenario());
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .expect("read the scratch directory")

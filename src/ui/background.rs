@@ -39,6 +39,25 @@ pub fn busy_ui(ui: &mut Ui) {
     ));
 }
 
+/// What a job was computed for: the document's generation and the analysis settings, each by
+/// name (a tornado's `JobKey<TornadoSettings>` rather than a tuple read by position). A result
+/// is shown only while its key still matches the document and the tab's controls.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct JobKey<S> {
+    /// [`super::document::Document::generation`] when the job was asked for.
+    pub generation: u64,
+    pub settings: S,
+}
+
+impl<S> JobKey<S> {
+    pub fn new(generation: u64, settings: S) -> Self {
+        Self {
+            generation,
+            settings,
+        }
+    }
+}
+
 /// What a job's closure gets: a counter to advance and a flag to honour.
 #[derive(Clone, Default)]
 pub struct Progress {
@@ -234,6 +253,17 @@ mod tests {
         assert_eq!(task.result_for(&8), None, "another key has no result");
         task.request(&ctx, 7, 0, |_| 0);
         assert!(!task.is_running(), "a held result is not recomputed");
+    }
+
+    #[test]
+    fn a_result_is_not_shown_for_another_generation_or_settings() {
+        let ctx = Context::default();
+        let mut task: Task<JobKey<&'static str>, u64> = Task::default();
+        task.request(&ctx, JobKey::new(3, "funding need"), 0, |_| 42);
+        assert!(wait(&mut task), "the job finishes");
+        assert_eq!(task.result_for(&JobKey::new(3, "funding need")), Some(&42));
+        assert_eq!(task.result_for(&JobKey::new(4, "funding need")), None);
+        assert_eq!(task.result_for(&JobKey::new(3, "min cash")), None);
     }
 
     #[test]

@@ -9,11 +9,13 @@ use super::background::{POLL_INTERVAL, Task};
 use super::command::Command;
 use super::document::Document;
 use super::format::plot_f64;
-use super::kpi_text::{kpi_choices, kpi_combo_ui, kpi_label, kpi_value_text};
+use super::kpi_text::kpi_combo_ui;
 use super::theme;
+use super::view::{View, ViewContext};
 use crate::model::analysis::grid::DEFAULT_STEPS;
 use crate::model::analysis::{BreachMap, Kpi, breach_map};
 use crate::model::{Lever, LeverKind, LeverValue};
+use crate::report::{kpi_choices, kpi_label, kpi_value_text};
 
 /// What a map was computed for: generation, x path, y path, KPI, steps.
 pub type MapKey = (u64, String, String, Kpi, usize);
@@ -22,6 +24,8 @@ pub const DEFAULT_X: &str = "rates.sofr_pct";
 pub const DEFAULT_Y: &str = "core_scientific.delay_months";
 /// Room left of and below the map for the axis labels, in points.
 const AXIS_MARGIN: f32 = 64.0;
+/// Room right of the map for its colour scale and the scale's labels, in points.
+const SCALE_MARGIN: f32 = 110.0;
 
 pub struct BreachMapTab {
     x_path: String,
@@ -136,8 +140,11 @@ impl BreachMapTab {
             breach_map(&scenario, &x, &y, &kpi, steps).map_err(|err| err.to_string())
         });
     }
+}
 
-    pub fn breach_map_ui(&mut self, ui: &mut Ui, document: &Document, commands: &mut Vec<Command>) {
+impl View for BreachMapTab {
+    fn ui(&mut self, ui: &mut Ui, view: &mut ViewContext<'_>) {
+        let (document, commands) = (view.document, &mut *view.commands);
         let ctx = ui.ctx().clone();
         let choices = kpi_choices(document.scenario());
         if !choices.contains(&self.kpi) {
@@ -237,11 +244,11 @@ fn map_ui(
     }
     let horizon = document.scenario().horizon_months;
     let available = ui.available_size();
-    let side = (available.x - AXIS_MARGIN - 16.0)
+    let side = (available.x - AXIS_MARGIN - SCALE_MARGIN - 16.0)
         .min(available.y - AXIS_MARGIN - 8.0)
         .max(160.0);
     let (outer, _) = ui.allocate_exact_size(
-        egui::vec2(side + AXIS_MARGIN, side + AXIS_MARGIN),
+        egui::vec2(side + AXIS_MARGIN + SCALE_MARGIN, side + AXIS_MARGIN),
         Sense::hover(),
     );
     let rect = Rect::from_min_size(
@@ -284,6 +291,22 @@ fn map_ui(
             painter.rect_filled(cell_rect(rect, nx, ny, i, j).expand(0.5), 0.0, color);
         }
     }
+    // The scale's ends are the map's exact values, not the plotted `f64`s.
+    let exact = map.values.iter().flatten();
+    let (best, worst) = if higher_is_better {
+        (exact.clone().max(), exact.min())
+    } else {
+        (exact.clone().min(), exact.max())
+    };
+    scale_ui(
+        &painter,
+        rect,
+        ScaleEnds {
+            best: kpi_value_text(&map.kpi, best.copied(), horizon),
+            worst: kpi_value_text(&map.kpi, worst.copied(), horizon),
+        },
+        ui.visuals().text_color(),
+    );
     let boundary = Stroke::new(2.5, theme::MAP_BOUNDARY);
     for j in 0..ny {
         for i in 0..nx {
@@ -380,9 +403,9 @@ fn map_ui(
             egui::StrokeKind::Inside,
         );
         let text = format!(
-            "{} = {x}\n{} = {y}\n{}: {}{}\nClick to set both levers",
-            map.x_path,
-            map.y_path,
+            "{}: {x}\n{}: {y}\n{}: {}{}\nClick to set both levers",
+            label_of(document, &map.x_path),
+            label_of(document, &map.y_path),
             kpi_label(&map.kpi),
             kpi_value_text(&map.kpi, value, horizon),
             if breached {
@@ -405,6 +428,61 @@ fn map_ui(
             ],
         });
     }
+}
+
+/// The texts at the two ends of the colour scale.
+struct ScaleEnds {
+    best: String,
+    worst: String,
+}
+
+/// The colour scale right of the map: best at the top, worst at the bottom, and a swatch for
+/// the darker shade of a breaching cell.
+fn scale_ui(painter: &egui::Painter, map_rect: Rect, ends: ScaleEnds, text_color: egui::Color32) {
+    const SLICES: usize = 32;
+    let font = egui::FontId::proportional(11.0);
+    let bar = Rect::from_min_size(
+        egui::pos2(map_rect.right() + 14.0, map_rect.top() + 16.0),
+        egui::vec2(14.0, (map_rect.height() - 64.0).max(40.0)),
+    );
+    let slice = bar.height() / SLICES as f32;
+    for k in 0..SLICES {
+        let fraction = 1.0 - (k as f32 + 0.5) / SLICES as f32;
+        painter.rect_filled(
+            Rect::from_min_size(
+                egui::pos2(bar.left(), bar.top() + k as f32 * slice),
+                egui::vec2(bar.width(), slice + 0.5),
+            ),
+            0.0,
+            theme::heat(fraction, false),
+        );
+    }
+    painter.text(
+        egui::pos2(bar.left(), bar.top() - 2.0),
+        egui::Align2::LEFT_BOTTOM,
+        format!("{} (best)", ends.best),
+        font.clone(),
+        text_color,
+    );
+    painter.text(
+        egui::pos2(bar.left(), bar.bottom() + 2.0),
+        egui::Align2::LEFT_TOP,
+        format!("{} (worst)", ends.worst),
+        font.clone(),
+        text_color,
+    );
+    let swatch = Rect::from_min_size(
+        egui::pos2(bar.left(), map_rect.bottom() - 14.0),
+        egui::vec2(14.0, 14.0),
+    );
+    painter.rect_filled(swatch, 0.0, theme::heat(0.5, true));
+    painter.text(
+        egui::pos2(swatch.right() + 4.0, swatch.center().y),
+        egui::Align2::LEFT_CENTER,
+        "breached",
+        font,
+        text_color,
+    );
 }
 
 #[cfg(test)]

@@ -3,27 +3,269 @@
 //! Computed off the UI thread with `analysis::breach_ranges` for the levers in open groups only,
 //! after each change (not during a drag). Results are tagged with the scenario generation they
 //! were computed for; a result for an older generation is never shown.
+//!
+//! When every value of a lever breaches, an all-red track says nothing: then the lever also
+//! gets the first breach month at a few values along its range ([`FirstBreachMark`]), so the
+//! slider can show where moving it delays or hastens the first breach.
+//!
+//! At each end of a red stretch the same job runs the two neighbouring grid values and keeps
+//! what decided each ([`Crossing`]): which covenant, in which month, by how much. The slider's
+//! hover says it ([`LeverShading::edges_text`]), as `solve` does on the command line.
 
 use std::collections::HashMap;
 
 use eframe::egui;
 use rayon::prelude::*;
 
-use super::background::{POLL_INTERVAL, Task};
+use super::background::{POLL_INTERVAL, Progress, Task};
 use super::document::Document;
 use super::format::plot_f64;
-use crate::model::analysis::{LeverRange, breach_ranges};
-use crate::model::{LeverKind, LeverValue, Month};
+use crate::model::analysis::{
+    Axis, Condition, Crossing, LeverRange, Margin, Side, breach_ranges, evaluate,
+};
+use crate::model::{Lever, LeverKind, LeverValue, Month, Scenario};
+use crate::report::format::{lever_value_text, signed_margin};
 
 /// Generation and the lever paths asked for.
 type ShadingKey = (u64, Vec<String>);
-type ShadingResult = Vec<(String, Vec<LeverRange>)>;
+type ShadingResult = Vec<(String, LeverShading)>;
+
+/// How many values along a fully breaching lever get their first breach month.
+const FIRST_BREACH_SAMPLES: usize = 13;
+
+/// Most range ends the slider's hover lists (the ones nearest the lever's value).
+const EDGES_SHOWN: usize = 4;
+
+/// The first breach month at one value of a lever whose whole range breaches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FirstBreachMark {
+    pub value: LeverValue,
+    pub first_breach: Month,
+}
+
+/// One lever's shading: where it breaches, and when every value does, the first breach month
+/// along its range (low to high).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LeverShading {
+    pub ranges: Vec<LeverRange>,
+    pub first_breach: Vec<FirstBreachMark>,
+    /// Each end of a breaching range inside the slider, from the low end: the neighbouring
+    /// grid values either side and what decided the verdict at each.
+    pub edges: Vec<Crossing>,
+}
+
+impl LeverShading {
+    /// True when no value of this lever alone avoids a breach.
+    pub fn breaches_everywhere(&self) -> bool {
+        !self.first_breach.is_empty()
+    }
+
+    /// How far the first breach moves across the range when every value breaches, e.g.
+    /// "first breach in 2025-09 at 0 and in 2026-03 at 36"; `None` when it does not move.
+    pub fn first_breach_moves(&self) -> Option<String> {
+        let (first, last) = (self.first_breach.first()?, self.first_breach.last()?);
+        let earliest = self.first_breach.iter().map(|m| m.first_breach).min()?;
+        let latest = self.first_breach.iter().map(|m| m.first_breach).max()?;
+        (earliest != latest).then(|| {
+            format!(
+                "first breach in {} at {} and in {} at {}",
+                first.first_breach, first.value, last.first_breach, last.value
+            )
+        })
+    }
+
+    /// One line for under the slider when every value breaches: that no value avoids it, and
+    /// how the first breach moves (or that it stays put).
+    pub fn first_breach_text(&self) -> Option<String> {
+        let stays = self.first_breach.first()?.first_breach;
+        let moves = self
+            .first_breach_moves()
+            .unwrap_or_else(|| format!("the first breach stays in {stays}"));
+        Some(format!(
+            "No value of this lever alone avoids a breach; {moves}."
+        ))
+    }
+
+    /// What broke at each end of the red, for the slider's hover, a line a side, e.g.
+    /// `Holds at 5.2 %: Minimum liquidity lowest +$120.00M (2026-03)` then
+    /// `Fails at 5.3 %: Minimum liquidity -$4.00M in 2026-03`; at most [`EDGES_SHOWN`] ends,
+    /// the ones nearest the lever's value. `None` when the track has no end inside it.
+    pub fn edges_text(&self, lever: &Lever, scenario: &Scenario) -> Option<String> {
+        if self.edges.is_empty() {
+            return None;
+        }
+        let axis = Axis::from_lever(lever.clone());
+        let here = axis.index_of(&lever.value);
+        let mut shown: Vec<&Crossing> = self.edges.iter().collect();
+        shown.sort_by_key(|edge| {
+            let (low, high) = (axis.index_of(&edge.below), axis.index_of(&edge.above));
+            low.saturating_sub(here).max(here.saturating_sub(high))
+        });
+        let hidden = shown.len().saturating_sub(EDGES_SHOWN);
+        shown.truncate(EDGES_SHOWN);
+        shown.sort_by_key(|edge| axis.index_of(&edge.below));
+        let side = |holds: bool, value: &LeverValue, margin: &Margin| {
+            format!(
+                "{} at {}: {}",
+                if holds { "Holds" } else { "Fails" },
+                lever_value_text(value, lever.unit),
+                margin_text(margin, scenario)
+            )
+        };
+        let ends: Vec<String> = shown
+            .iter()
+            .map(|edge| {
+                let low_holds = edge.holds_on == Side::Low;
+                format!(
+                    "{}\n{}",
+                    side(low_holds, &edge.below, &edge.at_below),
+                    side(!low_holds, &edge.above, &edge.at_above)
+                )
+            })
+            .collect();
+        let mut lines = vec![
+            "Where the red starts or ends (the values either side):".to_owned(),
+            ends.join("\n\n"),
+        ];
+        if hidden > 0 {
+            lines.push(format!(
+                "... and {hidden} more further from the lever's value."
+            ));
+        }
+        let units: Vec<&str> = shown
+            .iter()
+            .flat_map(|edge| [&edge.at_below, &edge.at_above])
+            .filter(|margin| margin.margin.is_some())
+            .map(|margin| margin.unit)
+            .collect();
+        if units.contains(&"$M") {
+            lines.push("Liquidity: money above (+) or below (-) its minimum.".to_owned());
+        }
+        if units.contains(&"%") {
+            lines.push("Ratios: headroom against the limit, as a share of it.".to_owned());
+        }
+        Some(lines.join("\n"))
+    }
+
+    /// The slider fractions where the first breach month changes, between two sampled values.
+    pub fn change_fractions(&self, kind: &LeverKind) -> Vec<f32> {
+        let Some((min, max)) = bounds(kind) else {
+            return Vec::new();
+        };
+        self.first_breach
+            .windows(2)
+            .filter(|pair| pair[0].first_breach != pair[1].first_breach)
+            .filter_map(|pair| {
+                let middle = (position(&pair[0].value)? + position(&pair[1].value)?) / 2.0;
+                Some(((middle - min) / (max - min)).clamp(0.0, 1.0) as f32)
+            })
+            .collect()
+    }
+}
+
+/// What decided the verdict at one value, in words: the covenant by its name, the month and
+/// the signed margin. `Minimum liquidity lowest +$120.00M (2026-03)` where it holds,
+/// `Minimum liquidity -$4.00M in 2026-03` where it breaches.
+pub fn margin_text(margin: &Margin, scenario: &Scenario) -> String {
+    let name = scenario
+        .covenants
+        .iter()
+        .find(|covenant| covenant.id == margin.what)
+        .map_or(margin.what.as_str(), |covenant| covenant.name.as_str());
+    let value = margin.margin.map_or_else(
+        || "not measurable".to_owned(),
+        |m| signed_margin(m, margin.unit),
+    );
+    match (margin.holds, margin.month) {
+        (true, Some(month)) => format!("{name} lowest {value} ({month})"),
+        (false, Some(month)) => format!("{name} {value} in {month}"),
+        (_, None) => format!("{name} {value}"),
+    }
+}
+
+/// Each end of `ranges` that lies inside the grid, with the margin at the grid values either
+/// side (two runs per end, shared where two ends touch). Stops early when cancelled.
+fn range_edges(
+    scenario: &Scenario,
+    axis: &Axis,
+    ranges: &[LeverRange],
+    progress: &Progress,
+) -> Vec<Crossing> {
+    let ends: Vec<(usize, usize, Side)> = ranges
+        .iter()
+        .flat_map(|range| {
+            let low =
+                (range.from_index > 0).then(|| (range.from_index - 1, range.from_index, Side::Low));
+            let high = (range.to_index + 1 < axis.len())
+                .then(|| (range.to_index, range.to_index + 1, Side::High));
+            low.into_iter().chain(high)
+        })
+        .collect();
+    let mut indices: Vec<usize> = ends.iter().flat_map(|&(a, b, _)| [a, b]).collect();
+    indices.sort_unstable();
+    indices.dedup();
+    let margins: HashMap<usize, Margin> = indices
+        .par_iter()
+        .filter_map(|&index| {
+            if progress.is_cancelled() {
+                return None;
+            }
+            let outcome = evaluate(scenario, &[(axis, axis.value_at(index))]).ok()?;
+            Some((index, Condition::NoBreach.margin(scenario, &outcome)))
+        })
+        .collect();
+    ends.into_iter()
+        .filter_map(|(low, high, holds_on)| {
+            Some(Crossing {
+                below: axis.value_at(low),
+                above: axis.value_at(high),
+                holds_on,
+                at_below: margins.get(&low)?.clone(),
+                at_above: margins.get(&high)?.clone(),
+            })
+        })
+        .collect()
+}
+
+/// A lever's breaching ranges and, when they cover its whole grid, its first breach months.
+fn lever_shading(scenario: &Scenario, path: &str, progress: &Progress) -> Option<LeverShading> {
+    let ranges = breach_ranges(scenario, path).ok()?;
+    let axis = Axis::resolve(scenario, path).ok()?;
+    let everywhere = matches!(ranges.as_slice(), [only] if only.from_index == 0 && only.to_index + 1 == axis.len());
+    let first_breach = if everywhere && !progress.is_cancelled() {
+        axis.spread(FIRST_BREACH_SAMPLES)
+            .into_iter()
+            .map(|index| {
+                let value = axis.value_at(index);
+                let outcome = evaluate(scenario, &[(&axis, value.clone())]).ok()?;
+                let first_breach = outcome.kpis.first_breach?.month;
+                Some(FirstBreachMark {
+                    value,
+                    first_breach,
+                })
+            })
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let edges = if progress.is_cancelled() {
+        Vec::new()
+    } else {
+        range_edges(scenario, &axis, &ranges, progress)
+    };
+    Some(LeverShading {
+        ranges,
+        first_breach,
+        edges,
+    })
+}
 
 #[derive(Default)]
 pub struct BreachShading {
     task: Task<ShadingKey, ShadingResult>,
-    /// Breaching ranges by lever path, with the generation they are for.
-    ranges: HashMap<String, (u64, Vec<LeverRange>)>,
+    /// Each lever's shading by path, with the generation it is for.
+    ranges: HashMap<String, (u64, LeverShading)>,
 }
 
 impl BreachShading {
@@ -71,11 +313,11 @@ impl BreachShading {
                     if progress.is_cancelled() {
                         return None;
                     }
-                    let ranges = breach_ranges(&scenario, path).ok()?;
+                    let shading = lever_shading(&scenario, path, progress)?;
                     progress
                         .done
                         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    Some((path.clone(), ranges))
+                    Some((path.clone(), shading))
                 })
                 .collect()
         });
@@ -84,10 +326,16 @@ impl BreachShading {
 
     /// The breaching ranges of `path` for the scenario at `generation`, if computed.
     pub fn ranges(&self, path: &str, generation: u64) -> Option<&[LeverRange]> {
+        self.shading(path, generation)
+            .map(|shading| shading.ranges.as_slice())
+    }
+
+    /// The whole shading of `path` for the scenario at `generation`, if computed.
+    pub fn shading(&self, path: &str, generation: u64) -> Option<&LeverShading> {
         self.ranges
             .get(path)
             .filter(|(g, _)| *g == generation)
-            .map(|(_, ranges)| ranges.as_slice())
+            .map(|(_, shading)| shading)
     }
 }
 
@@ -98,6 +346,16 @@ fn position(value: &LeverValue) -> Option<f64> {
         LeverValue::Month(month) => Some(f64::from(month.index())),
         LeverValue::Choice(_) => None,
     }
+}
+
+/// A slider's `(min, max)` as positions; `None` for a choice or an empty range.
+fn bounds(kind: &LeverKind) -> Option<(f64, f64)> {
+    let (min, max) = match kind {
+        LeverKind::Number { min, max, .. } => (plot_f64(*min), plot_f64(*max)),
+        LeverKind::Month { min, max } => (f64::from(min.index()), f64::from(max.index())),
+        LeverKind::Choice { .. } => return None,
+    };
+    (max > min).then_some((min, max))
 }
 
 /// The breaching ranges as fractions `(from, to)` of the slider's `min..=max`, each widened by
@@ -152,6 +410,108 @@ mod tests {
             to_index: 10,
         }];
         assert_eq!(track_fractions(&kind, &ranges), vec![(0.55, 1.0)]);
+    }
+
+    #[test]
+    fn a_lever_that_breaches_everywhere_shows_where_the_first_breach_moves() {
+        let valid = default_scenario();
+        let path = "core_scientific.delay_months";
+        let shading =
+            lever_shading(valid.scenario(), path, &Progress::default()).expect("a shading");
+        assert!(
+            shading.breaches_everywhere(),
+            "s1-base breaches at every Core Scientific delay: {:?}",
+            shading.ranges
+        );
+        assert_eq!(shading.first_breach.len(), FIRST_BREACH_SAMPLES);
+        let months: Vec<Month> = shading
+            .first_breach
+            .iter()
+            .map(|m| m.first_breach)
+            .collect();
+        assert!(
+            months.windows(2).all(|pair| pair[0] <= pair[1]),
+            "a later delivery never brings the first breach forward: {months:?}"
+        );
+        let text = shading.first_breach_text().expect("a line for the slider");
+        assert!(
+            text.starts_with("No value of this lever alone avoids a breach; "),
+            "{text}"
+        );
+        let lever = levers(valid.scenario())
+            .into_iter()
+            .find(|lever| lever.path == path)
+            .expect("a lever");
+        let changes = shading.change_fractions(&lever.kind);
+        assert_eq!(
+            changes.len(),
+            months.windows(2).filter(|pair| pair[0] != pair[1]).count()
+        );
+        assert!(changes.iter().all(|f| (0.0..=1.0).contains(f)));
+
+        let sofr = lever_shading(valid.scenario(), "rates.sofr_pct", &Progress::default())
+            .expect("a shading");
+        assert_eq!(
+            sofr.breaches_everywhere(),
+            matches!(sofr.ranges.as_slice(), [only] if only.from_index == 0 && only.to.to_string() == "15"),
+            "first breach months only for a lever red end to end: {:?}",
+            sofr.ranges
+        );
+    }
+
+    #[test]
+    fn each_end_of_the_red_says_what_broke_on_either_side() {
+        let valid = crate::model::parse_preset(
+            crate::model::preset::SHIPPED_PRESETS
+                .iter()
+                .find(|(name, _)| *name == "management-plan")
+                .expect("shipped")
+                .1,
+        )
+        .expect("parses");
+        let scenario = valid.scenario();
+        let path = "core_scientific.delay_months";
+        let shading = lever_shading(scenario, path, &Progress::default()).expect("a shading");
+        let axis = Axis::resolve(scenario, path).expect("a lever");
+        let inside = shading
+            .ranges
+            .iter()
+            .map(|range| {
+                usize::from(range.from_index > 0) + usize::from(range.to_index + 1 < axis.len())
+            })
+            .sum::<usize>();
+        assert!(
+            inside > 0,
+            "a long Core Scientific delay breaches the management plan: {:?}",
+            shading.ranges
+        );
+        assert_eq!(
+            shading.edges.len(),
+            inside,
+            "one crossing per end inside the track"
+        );
+        for edge in &shading.edges {
+            let (holds, fails) = match edge.holds_on {
+                Side::Low => (&edge.at_below, &edge.at_above),
+                Side::High => (&edge.at_above, &edge.at_below),
+            };
+            assert!(holds.holds && !fails.holds, "{edge:?}");
+            assert_eq!(axis.index_of(&edge.below) + 1, axis.index_of(&edge.above));
+            // The same margins `solve` reports, run for run.
+            for (value, margin) in [(&edge.below, &edge.at_below), (&edge.above, &edge.at_above)] {
+                let outcome = evaluate(scenario, &[(&axis, value.clone())]).expect("runs");
+                assert_eq!(*margin, Condition::NoBreach.margin(scenario, &outcome));
+            }
+        }
+        let lever = crate::model::levers(scenario)
+            .into_iter()
+            .find(|lever| lever.path == path)
+            .expect("a lever");
+        let text = shading.edges_text(&lever, scenario).expect("a hover");
+        assert!(
+            text.contains("Holds at ") && text.contains("Fails at "),
+            "{text}"
+        );
     }
 
     #[test]

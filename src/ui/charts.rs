@@ -20,12 +20,14 @@ use rust_decimal::Decimal;
 
 use super::format::{month_at, month_axis_label, plot_f64};
 use super::theme;
-use crate::model::backtest::error_pct_text;
 use crate::model::backtest::{BacktestRow, Figure};
 use crate::model::outcome::figure_at;
 use crate::model::scenario::CovenantTerms;
 use crate::model::{Outcome, Scenario};
-use crate::report::format::figure_short_text;
+use crate::report::format::error_pct_text;
+// Headroom beyond this is drawn at it, in the app as in the memo; the chart says so.
+use crate::report::HEADROOM_CLIP_PCT;
+use crate::report::format::{covenant_test_text, figure_short_text, signed_pct};
 
 /// The legend entry of every chart's reported markers.
 pub const REPORTED_NAME: &str = "Reported";
@@ -55,6 +57,10 @@ impl Series {
 pub struct HeadroomSeries {
     pub line: Series,
     pub breaches: Vec<PlotPoint>,
+    /// Each point's hover: the ratio against its limit and the headroom in %, unclipped.
+    pub hovers: Vec<String>,
+    /// Some month's headroom is beyond [`HEADROOM_CLIP_PCT`] and drawn at it.
+    pub clipped: bool,
 }
 
 /// One reported figure, placed on its chart.
@@ -163,10 +169,6 @@ pub struct ChartData {
     pub reported: ReportedMarkers,
 }
 
-/// Headroom beyond this is drawn at it: a covenant with 2 000 % headroom is simply "safe",
-/// and plotting it would flatten every line that matters.
-const HEADROOM_CLIP_PCT: f64 = 300.0;
-
 fn billions(value_musd: Decimal) -> f64 {
     plot_f64(value_musd) / 1000.0
 }
@@ -246,13 +248,21 @@ impl ChartData {
                 CovenantTerms::Dscr { .. } | CovenantTerms::MaxLeverage { .. } => {
                     let mut series = HeadroomSeries {
                         line: Series::new(name),
-                        breaches: Vec::new(),
+                        ..HeadroomSeries::default()
                     };
                     for t in 0..outcome.months.len() {
                         if let Some(test) = outcome.covenant(t, k) {
-                            let pct = plot_f64(test.headroom_pct)
-                                .clamp(-HEADROOM_CLIP_PCT, HEADROOM_CLIP_PCT);
+                            let exact = plot_f64(test.headroom_pct);
+                            let pct = exact.clamp(-HEADROOM_CLIP_PCT, HEADROOM_CLIP_PCT);
+                            series.clipped |= pct != exact;
                             series.line.push(t, pct);
+                            series.hovers.push(format!(
+                                "{}\n{}: {} (headroom {})",
+                                name,
+                                outcome.months[t].month,
+                                covenant_test_text(terms, &test),
+                                signed_pct(test.headroom_pct)
+                            ));
                             if test.breach {
                                 series.breaches.push(PlotPoint::new(t as f64, pct));
                             }
@@ -288,7 +298,7 @@ impl ChartData {
 
 /// Grid marks at whole months: every 1, 3, 6 or 12 months, whichever keeps about 8 labels,
 /// with years drawn strongest.
-fn month_grid(input: GridInput) -> Vec<GridMark> {
+pub fn month_grid(input: GridInput) -> Vec<GridMark> {
     let (low, high) = input.bounds;
     let span = (high - low).max(1.0);
     let step = [1.0, 3.0, 6.0, 12.0, 24.0, 60.0]
@@ -311,16 +321,18 @@ fn month_grid(input: GridInput) -> Vec<GridMark> {
         .collect()
 }
 
-fn month_axis(mark: GridMark, _range: &RangeInclusive<f64>) -> String {
+/// A month axis's tick text (`YYYY-MM`); pair it with [`month_grid`].
+pub fn month_axis(mark: GridMark, _range: &RangeInclusive<f64>) -> String {
     month_axis_label(mark.value)
 }
 
-fn billions_axis(mark: GridMark, _range: &RangeInclusive<f64>) -> String {
+/// A money axis in $B with one decimal, the sign before the currency: `-$1.0B`.
+pub fn billions_axis(mark: GridMark, _range: &RangeInclusive<f64>) -> String {
     billions_text_dp(mark.value, 1)
 }
 
 /// `$1.5B`, `-$2.0B`: the sign before the currency.
-fn billions_text_dp(value: f64, dp: usize) -> String {
+pub fn billions_text_dp(value: f64, dp: usize) -> String {
     let sign = if value < 0.0 && (value * 10f64.powi(dp as i32)).round() != 0.0 {
         "-"
     } else {
@@ -330,7 +342,14 @@ fn billions_text_dp(value: f64, dp: usize) -> String {
 }
 
 fn pct_axis(mark: GridMark, _range: &RangeInclusive<f64>) -> String {
-    format!("{:.0} %", mark.value)
+    if mark.value.abs() >= HEADROOM_CLIP_PCT {
+        format!(
+            "{}{HEADROOM_CLIP_PCT:.0} %",
+            if mark.value > 0.0 { "≥ " } else { "≤ -" }
+        )
+    } else {
+        format!("{:.0} %", mark.value)
+    }
 }
 
 /// The hover text: a reported marker's comparison with the model, or the series name, month,
@@ -370,6 +389,8 @@ fn billions_text(value: f64) -> String {
 fn pct_text(value: f64) -> String {
     if value >= HEADROOM_CLIP_PCT {
         format!("≥ {HEADROOM_CLIP_PCT:.0} %")
+    } else if value <= -HEADROOM_CLIP_PCT {
+        format!("≤ -{HEADROOM_CLIP_PCT:.0} %")
     } else {
         format!("{value:.1} %")
     }
@@ -383,48 +404,74 @@ fn mw_text(value: f64) -> String {
     format!("{value:.0} MW")
 }
 
-/// Where a chart's legend goes. The left top, unless the chart shows reported figures: those sit
-/// in the first months, under a left legend, so it goes to whichever right corner hides fewer
-/// of the model's points (counted in the right third, top or bottom 40 %, of the data's extent
-/// with `floor_y`, the value the chart always shows).
-fn legend_corner<'a>(
+/// Where a chart's legend goes: the corner that hides the fewest points. A corner is a third of
+/// the plot's width by 40 % of its height, the plot's extent being the data's widened by
+/// `shown`, the points the plot always includes (its `include_x`/`include_y`), which hide
+/// nothing themselves. A reported marker counts five, as there are few and each matters. Ties
+/// go to the left top, then the right top.
+pub fn legend_corner<'a>(
     lines: impl IntoIterator<Item = &'a [PlotPoint]>,
-    floor_y: f64,
+    shown: &[PlotPoint],
     reported: &[ReportedMarker],
 ) -> Corner {
-    if reported.is_empty() {
-        return Corner::LeftTop;
-    }
-    let points: Vec<PlotPoint> = lines
+    const REPORTED_WEIGHT: usize = 5;
+    let model: Vec<PlotPoint> = lines
         .into_iter()
         .flatten()
         .copied()
-        .chain(reported.iter().map(|marker| marker.point))
         .filter(|point| point.x.is_finite() && point.y.is_finite())
         .collect();
+    let markers: Vec<PlotPoint> = reported.iter().map(|marker| marker.point).collect();
     let (mut min_x, mut max_x) = (f64::INFINITY, f64::NEG_INFINITY);
-    let (mut min_y, mut max_y) = (floor_y, floor_y);
-    for point in &points {
+    let (mut min_y, mut max_y) = (f64::INFINITY, f64::NEG_INFINITY);
+    for point in model.iter().chain(&markers).chain(shown) {
         min_x = min_x.min(point.x);
         max_x = max_x.max(point.x);
         min_y = min_y.min(point.y);
         max_y = max_y.max(point.y);
     }
-    let right_from = max_x - (max_x - min_x) / 3.0;
-    let band = (max_y - min_y) * 0.4;
-    let count = |inside: &dyn Fn(f64) -> bool| {
-        points
-            .iter()
-            .filter(|point| point.x >= right_from && inside(point.y))
-            .count()
-    };
-    let top = count(&|y| y >= max_y - band);
-    let bottom = count(&|y| y <= min_y + band);
-    if bottom < top {
-        Corner::RightBottom
-    } else {
-        Corner::RightTop
+    if !min_x.is_finite() || !min_y.is_finite() {
+        return Corner::LeftTop;
     }
+    let width = (max_x - min_x) / 3.0;
+    let band = (max_y - min_y) * 0.4;
+    let hidden = |corner: Corner| {
+        let (left, top) = match corner {
+            Corner::LeftTop => (true, true),
+            Corner::RightTop => (false, true),
+            Corner::LeftBottom => (true, false),
+            Corner::RightBottom => (false, false),
+        };
+        let inside = |point: &&PlotPoint| {
+            let in_x = if left {
+                point.x <= min_x + width
+            } else {
+                point.x >= max_x - width
+            };
+            let in_y = if top {
+                point.y >= max_y - band
+            } else {
+                point.y <= min_y + band
+            };
+            in_x && in_y
+        };
+        model.iter().filter(inside).count()
+            + REPORTED_WEIGHT * markers.iter().filter(inside).count()
+    };
+    [
+        Corner::LeftTop,
+        Corner::RightTop,
+        Corner::LeftBottom,
+        Corner::RightBottom,
+    ]
+    .into_iter()
+    .min_by_key(|corner| hidden(*corner))
+    .unwrap_or(Corner::LeftTop)
+}
+
+/// What a month chart always shows: every month of the horizon, and zero up to `y`.
+fn month_frame(last_t: f64, y: f64) -> [PlotPoint; 2] {
+    [PlotPoint::new(-0.5, 0.0), PlotPoint::new(last_t + 0.5, y)]
 }
 
 /// A plot with the shared month axis, linked to the other charts, its legend in `legend`.
@@ -480,7 +527,7 @@ pub fn cash_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], height
         ]
         .into_iter()
         .chain(data.min_liquidity.iter().map(|line| line.points.as_slice())),
-        0.0,
+        &month_frame(last_t, 0.0),
         &data.reported.cash,
     );
     month_plot("cash_chart", height, legend)
@@ -550,17 +597,58 @@ pub fn cash_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], height
         });
 }
 
+/// The note a headroom chart shows when it clips some month's headroom, else `None`.
+pub fn headroom_clip_note(data: &ChartData) -> Option<String> {
+    data.headroom.iter().any(|series| series.clipped).then(|| {
+        format!(
+            "Clipped at ±{HEADROOM_CLIP_PCT:.0} %: headroom beyond it is drawn on the dotted \
+             line; hover a point for its exact ratio."
+        )
+    })
+}
+
+/// A headroom chart's hover: a covenant point's ratio against its limit, else the plain hover.
+fn headroom_hover(position: &HoverPosition<'_>, data: &ChartData) -> Option<String> {
+    if let HoverPosition::NearDataPoint {
+        plot_name, index, ..
+    } = position
+        && let Some(series) = data
+            .headroom
+            .iter()
+            .find(|series| series.line.name == *plot_name)
+        && let Some(hover) = series.hovers.get(*index)
+    {
+        return Some(hover.clone());
+    }
+    hover_label(position, pct_text, &[])
+}
+
 /// Headroom of each ratio covenant in %, the 0 % line and breach months marked; `ghosts` are
-/// drawn faded underneath.
+/// drawn faded underneath. When a line is clipped the chart says so, above it and on a line.
 pub fn headroom_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], height: f32) {
     let last_t = data.last_t();
-    month_plot("headroom_chart", height, Corner::LeftTop)
+    let clip_note = headroom_clip_note(data);
+    let height = match &clip_note {
+        Some(note) => {
+            ui.label(egui::RichText::new(note).small().weak());
+            height - ui.text_style_height(&egui::TextStyle::Small) - ui.spacing().item_spacing.y
+        }
+        None => height,
+    };
+    let legend = legend_corner(
+        data.headroom
+            .iter()
+            .map(|series| series.line.points.as_slice()),
+        &month_frame(last_t, 50.0),
+        &[],
+    );
+    month_plot("headroom_chart", height.max(80.0), legend)
         .y_axis_formatter(pct_axis)
         .include_y(0.0)
         .include_y(50.0)
         .include_x(-0.5)
         .include_x(last_t + 0.5)
-        .label_formatter(|position| hover_label(position, pct_text, &[]))
+        .label_formatter(|position| headroom_hover(position, data))
         .show(ui, |plot_ui| {
             plot_ui.hline(
                 HLine::new("0 % (breach below)", 0.0)
@@ -568,6 +656,25 @@ pub fn headroom_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], he
                     .style(LineStyle::dashed_loose())
                     .width(1.0),
             );
+            if clip_note.is_some() {
+                let on = |y: f64| {
+                    data.headroom
+                        .iter()
+                        .flat_map(|series| &series.line.points)
+                        .any(|point| point.y == y)
+                };
+                for y in [HEADROOM_CLIP_PCT, -HEADROOM_CLIP_PCT]
+                    .into_iter()
+                    .filter(|y| on(*y))
+                {
+                    plot_ui.hline(
+                        HLine::new("Clipped (beyond: drawn here)", y)
+                            .color(theme::GHOST)
+                            .style(LineStyle::dotted_dense())
+                            .width(1.0),
+                    );
+                }
+            }
             for ghost in ghosts {
                 for covenant in &ghost.data.headroom {
                     plot_ui.line(ghost_line(
@@ -661,7 +768,11 @@ fn revenue_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
 fn quarterly_revenue_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
     let reported = &data.reported.revenue_quarter;
     chart_title_ui(ui, "Quarterly revenue ($B, at the quarter's last month)");
-    let legend = legend_corner([data.quarterly_revenue.points.as_slice()], 0.0, reported);
+    let legend = legend_corner(
+        [data.quarterly_revenue.points.as_slice()],
+        &month_frame(data.last_t(), 0.0),
+        reported,
+    );
     month_plot("quarterly_revenue_chart", height, legend)
         .y_axis_formatter(billions_axis)
         .include_y(0.0)
@@ -690,7 +801,11 @@ fn debt_chart_ui(ui: &mut Ui, data: &ChartData, height: f32, dark_mode: bool) {
     let reported = &data.reported.debt;
     chart_title_ui(ui, "Debt ($B, closing balance)");
     let lines = data.debt.iter().chain([&data.total_debt]);
-    let legend = legend_corner(lines.map(|series| series.points.as_slice()), 0.0, reported);
+    let legend = legend_corner(
+        lines.map(|series| series.points.as_slice()),
+        &month_frame(data.last_t(), 0.0),
+        reported,
+    );
     month_plot("debt_chart", height, legend)
         .y_axis_formatter(billions_axis)
         .include_y(0.0)
@@ -713,7 +828,11 @@ fn debt_chart_ui(ui: &mut Ui, data: &ChartData, height: f32, dark_mode: bool) {
 fn capacity_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
     let reported = &data.reported.mw_online;
     chart_title_ui(ui, "Power online (MW)");
-    let legend = legend_corner([data.capacity.points.as_slice()], 0.0, reported);
+    let legend = legend_corner(
+        [data.capacity.points.as_slice()],
+        &month_frame(data.last_t(), 0.0),
+        reported,
+    );
     month_plot("capacity_chart", height, legend)
         .y_axis_formatter(|mark, _| format!("{:.0}", mark.value))
         .include_y(0.0)
@@ -729,7 +848,7 @@ fn capacity_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
 mod tests {
     use super::*;
     use crate::model::{Month, default_scenario, run};
-    use crate::ui::test_support::{s1_base_reporting, two_reported_quarters};
+    use crate::test_support::{s1_base_reporting, two_reported_quarters};
 
     #[test]
     fn month_grid_labels_whole_months_only() {
@@ -885,9 +1004,9 @@ mod tests {
     }
 
     #[test]
-    fn a_chart_with_reported_figures_keeps_its_legend_off_them() {
-        let marker = ReportedMarker {
-            point: PlotPoint::new(2.0, 1.0),
+    fn a_charts_legend_goes_where_the_data_is_not() {
+        let marker = |x: f64, y: f64| ReportedMarker {
+            point: PlotPoint::new(x, y),
             hover: String::new(),
         };
         let rising: Vec<PlotPoint> = (0..72)
@@ -896,23 +1015,28 @@ mod tests {
         let falling: Vec<PlotPoint> = (0..72)
             .map(|t| PlotPoint::new(f64::from(t), f64::from(72 - t)))
             .collect();
+        // Cash that opens high, peaks early and ends low: the story sits at the left top.
+        let peak_then_fall: Vec<PlotPoint> = (0..72)
+            .map(|t| PlotPoint::new(f64::from(t), 10.0 - (f64::from(t) - 4.0).abs() / 5.0))
+            .collect();
         for (name, line, reported, corner) in [
-            ("rising, nothing reported", &rising, vec![], Corner::LeftTop),
+            ("rising", &rising, vec![], Corner::LeftTop),
+            ("falling", &falling, vec![], Corner::RightTop),
             (
-                "rising, reported",
-                &rising,
-                vec![marker.clone()],
-                Corner::RightBottom,
+                "peak, then a fall",
+                &peak_then_fall,
+                vec![],
+                Corner::RightTop,
             ),
             (
-                "falling, reported",
-                &falling,
-                vec![marker],
-                Corner::RightTop,
+                "rising, markers in the first months' low values",
+                &rising,
+                vec![marker(2.0, 1.0), marker(5.0, 60.0)],
+                Corner::RightBottom,
             ),
         ] {
             assert_eq!(
-                legend_corner([line.as_slice()], 0.0, &reported),
+                legend_corner([line.as_slice()], &[PlotPoint::new(0.0, 0.0)], &reported),
                 corner,
                 "{name}"
             );

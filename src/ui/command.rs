@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use eframe::egui::{Context, Key, KeyboardShortcut, Modifiers};
+
 use crate::model::{LeverValue, ValidScenario};
 
 /// Everything the UI can ask for. Drained once per frame by
@@ -67,4 +69,109 @@ pub enum BaselineSource {
     Current,
     /// A preset compiled into the binary, by file stem.
     Shipped(String),
+}
+
+const UNDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
+const REDO: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z);
+const REDO_Y: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
+const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+const SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+const SAVE_AS: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
+
+impl Command {
+    /// The commands that have keyboard shortcuts, in the order the keyboard handler tries them:
+    /// a shortcut whose keys contain another's (Ctrl+Shift+S holds Ctrl+S) comes first.
+    pub const WITH_SHORTCUTS: [Self; 5] = [
+        Self::SaveAsDialog,
+        Self::Save,
+        Self::OpenDialog,
+        Self::Redo,
+        Self::Undo,
+    ];
+
+    /// The text of the menu item that sends this command, if a menu offers it.
+    pub fn label(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::Undo => "Undo",
+            Self::Redo => "Redo",
+            Self::ResetAll => "Reset all levers",
+            Self::OpenDialog => "Open…",
+            Self::Save => "Save",
+            Self::SaveAsDialog => "Save As…",
+            Self::SaveChangesAsDialog => "Save As changes…",
+            Self::ExportCsv => "Export ledger CSV…",
+            Self::ExportMemo => "Export memo…",
+            _ => return None,
+        })
+    }
+
+    /// The keyboard shortcuts that send this command; the menu shows the first.
+    pub fn shortcuts(&self) -> &'static [KeyboardShortcut] {
+        match self {
+            Self::Undo => &[UNDO],
+            Self::Redo => &[REDO, REDO_Y],
+            Self::OpenDialog => &[OPEN],
+            Self::Save => &[SAVE],
+            Self::SaveAsDialog => &[SAVE_AS],
+            _ => &[],
+        }
+    }
+
+    /// Whether a focused text entry keeps this command's keys for itself (Ctrl+Z undoes typing).
+    pub fn yields_to_text_entry(&self) -> bool {
+        matches!(self, Self::Undo | Self::Redo)
+    }
+}
+
+/// The keyboard handler: pushes the command of every shortcut pressed this frame, as
+/// [`Command::shortcuts`] lists them. A focused text entry keeps the keys of the commands that
+/// yield to it (Ctrl+Z undoes its own typing).
+pub fn shortcut_commands(ctx: &Context, commands: &mut Vec<Command>) {
+    let typing = ctx.egui_wants_keyboard_input();
+    ctx.input_mut(|input| {
+        for command in Command::WITH_SHORTCUTS {
+            if typing && command.yields_to_text_entry() {
+                continue;
+            }
+            if command
+                .shortcuts()
+                .iter()
+                .any(|shortcut| input.consume_shortcut(shortcut))
+            {
+                commands.push(command);
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shortcut_command_has_a_label_and_no_two_share_keys() {
+        let mut seen = Vec::new();
+        for command in Command::WITH_SHORTCUTS {
+            assert!(command.label().is_some(), "{command:?} has a menu label");
+            assert!(!command.shortcuts().is_empty(), "{command:?}");
+            for shortcut in command.shortcuts() {
+                assert!(!seen.contains(shortcut), "{shortcut:?} is used twice");
+                seen.push(*shortcut);
+            }
+        }
+    }
+
+    #[test]
+    fn a_shortcut_that_contains_another_is_tried_first() {
+        let position = |command: &Command| {
+            Command::WITH_SHORTCUTS
+                .iter()
+                .position(|c| c == command)
+                .expect("has a shortcut")
+        };
+        assert!(position(&Command::SaveAsDialog) < position(&Command::Save));
+        assert!(position(&Command::Redo) < position(&Command::Undo));
+    }
 }

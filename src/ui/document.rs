@@ -6,7 +6,18 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::model::{Lever, Outcome, Scenario, ValidScenario, levers, run};
+use crate::model::{Lever, ModelError, Outcome, Scenario, ValidScenario, levers, run};
+
+/// Why the document has no outcome to show or export.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DocumentError {
+    /// The model refused the scenario (a value at the edge of a range overflows).
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// Not computed yet: only seen inside [`Document::new`].
+    #[error("the scenario has not been run yet")]
+    NotRun,
+}
 
 /// Where the loaded scenario came from; decides what Save does.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -38,6 +49,14 @@ impl Origin {
     }
 }
 
+/// What undo brings back across an open: the working scenario, its baseline and its origin.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocumentState {
+    pub scenario: ValidScenario,
+    pub baseline: ValidScenario,
+    pub origin: Origin,
+}
+
 /// The document: the working scenario, the preset it is compared against, and derived results.
 pub struct Document {
     scenario: ValidScenario,
@@ -46,7 +65,7 @@ pub struct Document {
     origin: Origin,
     levers: Vec<Lever>,
     baseline_levers: Vec<Lever>,
-    outcome: Result<Outcome, String>,
+    outcome: Result<Outcome, DocumentError>,
     /// How long the last recompute (model run and lever list) took.
     recompute_time: Duration,
     /// Bumped on every recompute (and on every open), so views can cache what they derive from
@@ -62,7 +81,7 @@ impl Document {
             scenario,
             origin,
             levers: Vec::new(),
-            outcome: Err(String::new()),
+            outcome: Err(DocumentError::NotRun),
             recompute_time: Duration::ZERO,
             generation: 0,
         };
@@ -103,8 +122,8 @@ impl Document {
         self.baseline_levers.iter().find(|lever| lever.path == path)
     }
 
-    pub fn outcome(&self) -> Result<&Outcome, &str> {
-        self.outcome.as_ref().map_err(String::as_str)
+    pub fn outcome(&self) -> Result<&Outcome, DocumentError> {
+        self.outcome.as_ref().map_err(Clone::clone)
     }
 
     pub fn recompute_time(&self) -> Duration {
@@ -137,6 +156,39 @@ impl Document {
         self.generation = generation.wrapping_add(1);
     }
 
+    /// The scenario, baseline and origin, to come back to (undoing an open).
+    pub fn state(&self) -> DocumentState {
+        DocumentState {
+            scenario: self.scenario.clone(),
+            baseline: self.baseline.clone(),
+            origin: self.origin.clone(),
+        }
+    }
+
+    /// Goes back to `state`: only the scenario changes when the baseline and origin are the
+    /// same (no recompute when nothing did); else it is opened like another document.
+    pub fn restore(&mut self, state: DocumentState) {
+        if state.baseline == self.baseline && state.origin == self.origin {
+            self.replace_scenario(state.scenario);
+        } else {
+            self.open(state.baseline, state.origin);
+            self.replace_scenario(state.scenario);
+        }
+    }
+
+    /// Renames the working scenario (Save As names it after its new file). Refused, and the
+    /// name kept, if validation would refuse the new name.
+    pub fn rename(&mut self, name: &str) {
+        if self.scenario.scenario().meta.name == name {
+            return;
+        }
+        let mut renamed = self.scenario.scenario().clone();
+        renamed.meta.name = name.to_owned();
+        if let Ok(valid) = crate::model::validate(renamed) {
+            self.replace_scenario(valid);
+        }
+    }
+
     /// After a save to `path`: the file now holds the working scenario.
     pub fn mark_saved(&mut self, path: PathBuf) {
         self.baseline = self.scenario.clone();
@@ -146,7 +198,7 @@ impl Document {
 
     fn recompute(&mut self) {
         let started = Instant::now();
-        self.outcome = run(&self.scenario).map_err(|err| err.to_string());
+        self.outcome = run(&self.scenario).map_err(DocumentError::from);
         self.levers = levers(self.scenario.scenario());
         self.recompute_time = started.elapsed();
         self.generation = self.generation.wrapping_add(1);

@@ -1,17 +1,23 @@
-//! The KPI strip above the charts: spec §4's summary figures, coloured by severity, each with a
-//! hover that says how it is computed; and the backtest error when the scenario reports figures.
+//! The KPI strip above the charts: the run's summary figures, coloured by severity, each with a
+//! hover that says in plain words what it means; and the backtest error when the scenario
+//! reports figures. Covenant headroom is written in each covenant's own terms (money above a
+//! liquidity minimum, a ratio against its limit), never as a share of a small floor.
 
 use eframe::egui;
 use eframe::egui::{Frame, RichText, Ui};
 use rust_decimal::Decimal;
 
 use super::theme::Severity;
-use crate::model::Outcome;
-use crate::report::format::{busd, musd, pct_text};
+use crate::model::analysis::funding_need_by_quarter;
+use crate::model::outcome::CovenantTest;
+use crate::model::scenario::CovenantTerms;
+use crate::model::{Month, Outcome, Scenario};
+use crate::report::format::{busd, covenant_test_text, musd, pct_text};
 
-/// One tile of the strip.
+/// One tile of the strip (the analyses' `model::analysis::Kpi` is a figure to measure; this is
+/// what the strip draws).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Kpi {
+pub struct KpiTile {
     pub title: &'static str,
     pub value: String,
     pub detail: String,
@@ -19,8 +25,73 @@ pub struct Kpi {
     pub how: String,
 }
 
-/// The tiles for an outcome, in strip order.
-pub fn kpis(outcome: &Outcome) -> Vec<Kpi> {
+/// A covenant's tightest tested month: the lowest liquidity above its threshold in $, or the
+/// lowest headroom for a ratio. `None` when it is never tested.
+pub fn tightest_test(
+    outcome: &Outcome,
+    scenario: &Scenario,
+    covenant_id: &str,
+) -> Option<(Month, CovenantTerms, CovenantTest)> {
+    let k = outcome
+        .covenant_ids
+        .iter()
+        .position(|id| id == covenant_id)?;
+    let terms = &scenario
+        .covenants
+        .iter()
+        .find(|covenant| covenant.id == covenant_id)?
+        .terms;
+    let money = matches!(terms, CovenantTerms::MinLiquidity { .. });
+    let (t, test) = (0..outcome.months.len())
+        .filter_map(|t| outcome.covenant(t, k).map(|test| (t, test)))
+        .min_by_key(|(_, test)| match (money, test.value) {
+            (true, Some(value)) => value - test.threshold,
+            _ => test.headroom_pct,
+        })?;
+    Some((outcome.months[t].month, terms.clone(), test))
+}
+
+/// The funding need by date for the tile's hover: the cumulative new money needed by each
+/// quarter end where it is above zero, a calendar year a line, then the total; empty when none
+/// is needed.
+pub fn funding_by_quarter_note(outcome: &Outcome, scenario: &Scenario) -> String {
+    let mut lines: Vec<(i32, Vec<String>)> = Vec::new();
+    for need in funding_need_by_quarter(scenario, outcome) {
+        if need.need <= Decimal::ZERO {
+            continue;
+        }
+        let text = format!("{} {}", need.quarter_end, busd(need.need));
+        let year = need.quarter_end.year();
+        match lines.last_mut() {
+            Some((y, line)) if *y == year => line.push(text),
+            _ => lines.push((year, vec![text])),
+        }
+    }
+    if lines.is_empty() {
+        return String::new();
+    }
+    let lines: Vec<String> = lines
+        .into_iter()
+        .map(|(_, line)| line.join(" · "))
+        .collect();
+    let horizon_end = outcome
+        .months
+        .last()
+        .map_or_else(String::new, |row| format!(" by {}", row.month));
+    format!(
+        "\n\nNew money needed by each quarter end, cumulative:\n{}\nTotal{horizon_end}: {}.",
+        lines.join("\n"),
+        busd(outcome.kpis.funding_need)
+    )
+}
+
+/// The tiles for an outcome of `scenario`, in strip order.
+pub fn kpi_tiles(outcome: &Outcome, scenario: &Scenario) -> Vec<KpiTile> {
+    tiles(outcome, Some(scenario))
+}
+
+/// The tiles; the first-breach hover names the tightest covenant when `scenario` is given.
+fn tiles(outcome: &Outcome, scenario: Option<&Scenario>) -> Vec<KpiTile> {
     let kpis = &outcome.kpis;
     let horizon_end = outcome
         .months
@@ -38,8 +109,23 @@ pub fn kpis(outcome: &Outcome) -> Vec<Kpi> {
     } else {
         Severity::Good
     };
+    // The covenant that came closest to its limit (or went furthest past it), in its own terms.
+    let tightest_note = kpis
+        .covenants
+        .iter()
+        .filter(|covenant| covenant.min_headroom_pct.is_some())
+        .min_by_key(|covenant| covenant.min_headroom_pct)
+        .and_then(|covenant| {
+            let (month, terms, test) = tightest_test(outcome, scenario?, &covenant.id)?;
+            Some(format!(
+                "\n\nTightest: {} in {month}, {}.",
+                covenant.id,
+                covenant_test_text(&terms, &test)
+            ))
+        })
+        .unwrap_or_default();
     let mut tiles = vec![
-        Kpi {
+        KpiTile {
             title: "Runway",
             value: kpis
                 .runway_month
@@ -53,19 +139,21 @@ pub fn kpis(outcome: &Outcome) -> Vec<Kpi> {
             } else {
                 Severity::Good
             },
-            how: "The first month whose closing cash is below zero (spec §4). Cash already \
-                  includes revolver draws, equity and debt draws."
+            how: "The first month the company ends with less than no cash: the money runs out. \
+                  Cash here already counts what it can borrow on the revolver and the equity \
+                  and debt it raises as planned."
                 .to_owned(),
         },
-        Kpi {
+        KpiTile {
             title: "Minimum cash",
             value: busd(kpis.min_cash),
             detail: format!("in {}", kpis.min_cash_month),
             severity: min_cash_severity,
-            how: "The lowest month-end cash balance over the horizon, and the month it occurs."
+            how: "The least cash the company holds at any month end, and when. Below zero \
+                  means it has run out of money by then."
                 .to_owned(),
         },
-        Kpi {
+        KpiTile {
             title: "Funding need",
             value: busd(kpis.funding_need),
             detail: if kpis.funding_need > Decimal::ZERO {
@@ -78,12 +166,17 @@ pub fn kpis(outcome: &Outcome) -> Vec<Kpi> {
             } else {
                 Severity::Good
             },
-            how: "The largest shortfall of liquidity (cash + undrawn revolver) below the \
-                  minimum-liquidity covenant's threshold, max(floor, pct × facility balance); \
-                  0 if liquidity never falls below it. New money needed to stay compliant."
-                .to_owned(),
+            how: format!(
+                "How much new money the company would have to raise to keep its lenders' \
+                 minimum-liquidity promise every month: the largest gap between what it can \
+                 spend (cash plus the unused revolver) and the minimum the loan agreement \
+                 demands. Zero when it never falls short.{}",
+                scenario.map_or_else(String::new, |scenario| funding_by_quarter_note(
+                    outcome, scenario
+                ))
+            ),
         },
-        Kpi {
+        KpiTile {
             title: "First breach",
             value: kpis.first_breach.as_ref().map_or_else(
                 || "none".to_owned(),
@@ -105,32 +198,36 @@ pub fn kpis(outcome: &Outcome) -> Vec<Kpi> {
             } else {
                 Severity::Good
             },
-            how: "The first tested month in which any covenant's headroom is below 0 %: \
-                  minimum liquidity monthly, DSCR and leverage at quarter ends (spec §3.8). \
-                  Amber when every covenant holds but one comes within 10 %."
-                .to_owned(),
+            how: format!(
+                "The first month the company breaks a promise to its lenders (a covenant): \
+                 too little liquidity in any month, or debt service or leverage out of bounds \
+                 at a quarter end. Amber when every covenant holds but one comes within 10 % \
+                 of its limit.{tightest_note}"
+            ),
         },
-        Kpi {
+        KpiTile {
             title: "Total interest",
             value: busd(kpis.total_interest),
             detail: musd(kpis.total_interest),
             severity: Severity::Neutral,
-            how: "Interest paid on every facility, the revolver included, summed over the horizon."
+            how: "All the interest paid on every loan, the revolver included, over the whole \
+                  horizon."
                 .to_owned(),
         },
-        Kpi {
+        KpiTile {
             title: "Peak debt",
             value: busd(kpis.peak_debt),
             detail: format!("in {}", kpis.peak_debt_month),
             severity: Severity::Neutral,
-            how: "The largest month-end total of every facility's balance, revolver included."
+            how: "The most the company owes at any month end, every loan and the revolver \
+                  together, and when."
                 .to_owned(),
         },
     ];
     if let Some(error_pct) = kpis.backtest_error_pct {
         let count = outcome.backtest.len();
         let figures = if count == 1 { "figure" } else { "figures" };
-        tiles.push(Kpi {
+        tiles.push(KpiTile {
             title: "Backtest error",
             value: pct_text(error_pct),
             detail: format!("vs {count} reported {figures}"),
@@ -138,7 +235,7 @@ pub fn kpis(outcome: &Outcome) -> Vec<Kpi> {
             severity: Severity::Neutral,
             how: format!(
                 "Mean absolute error of the model against the {count} {figures} the company \
-                 reported: |model − reported| / reported, averaged (spec §6.6). The reported \
+                 reported: how far the model is from each, as a share of it, averaged. The reported \
                  figures are the hollow diamonds on the cash chart and in the revenue, debt \
                  and capacity charts; hover one to compare. The memo's backtest table lists each."
             ),
@@ -147,24 +244,38 @@ pub fn kpis(outcome: &Outcome) -> Vec<Kpi> {
     tiles
 }
 
-/// Draws the strip; the tiles share the width evenly.
-pub fn kpi_strip_ui(ui: &mut Ui, outcome: &Outcome) {
-    let tiles = kpis(outcome);
+/// The strip as the app drew it before the tiles knew the scenario.
+/// Draws the strip for an outcome of `scenario`; the tiles share the width evenly.
+pub fn strip_ui(ui: &mut Ui, outcome: &Outcome, scenario: &Scenario) {
+    tiles_ui(ui, kpi_tiles(outcome, scenario));
+}
+
+/// A tile's frame: its inner margin and stroke either side, in points.
+const TILE_FRAME: f32 = 18.0;
+
+fn tiles_ui(ui: &mut Ui, tiles: Vec<KpiTile>) {
     let dark_mode = ui.visuals().dark_mode;
     let spacing = ui.spacing().item_spacing.x;
     let count = tiles.len() as f32;
-    let width = ((ui.available_width() - spacing * (count - 1.0)) / count).max(90.0);
+    // Never wider than the strip: a row wider than the window pushes the tabs and charts off
+    // its right edge (at 1024 px, seven tiles get ~90 px each).
+    let width = ((ui.available_width() - spacing * (count - 1.0)) / count).max(TILE_FRAME + 40.0);
+    let inner = width - TILE_FRAME;
+    // The value's size shrinks with the tile so "-$14.61B" still fits on one line.
+    let value_size = (inner / 4.6).clamp(12.0, 18.0);
     ui.horizontal(|ui| {
         for tile in tiles {
             Frame::group(ui.style())
                 .inner_margin(egui::Margin::symmetric(8, 4))
                 .show(ui, |ui| {
-                    ui.set_width(width - 18.0);
+                    ui.set_width(inner);
                     ui.vertical(|ui| {
-                        ui.label(RichText::new(tile.title).small().weak());
+                        ui.add(
+                            egui::Label::new(RichText::new(tile.title).small().weak()).truncate(),
+                        );
                         let value = ui.label(
                             RichText::new(&tile.value)
-                                .size(18.0)
+                                .size(value_size)
                                 .strong()
                                 .color(tile.severity.color(dark_mode)),
                         );
@@ -189,17 +300,17 @@ pub fn kpi_strip_ui(ui: &mut Ui, outcome: &Outcome) {
 mod tests {
     use super::*;
     use crate::model::run;
-    use crate::ui::test_support::{s1_base_reporting, two_reported_quarters};
+    use crate::test_support::{s1_base_reporting, two_reported_quarters};
 
     #[test]
     fn the_backtest_tile_shows_the_mean_absolute_error_and_how_many_figures() {
-        let outcome = run(&s1_base_reporting(two_reported_quarters()))
-            .expect("s1-base with two reported quarters runs");
+        let valid = s1_base_reporting(two_reported_quarters());
+        let outcome = run(&valid).expect("s1-base with two reported quarters runs");
         let error_pct = outcome
             .kpis
             .backtest_error_pct
             .expect("seven reported figures give an error");
-        let tiles = kpis(&outcome);
+        let tiles = kpi_tiles(&outcome, valid.scenario());
         let tile = tiles
             .iter()
             .find(|tile| tile.title == "Backtest error")
@@ -217,10 +328,13 @@ mod tests {
 
     #[test]
     fn no_backtest_tile_when_nothing_is_reported() {
-        let outcome =
-            run(&s1_base_reporting(Vec::new())).expect("s1-base without reported figures runs");
-        let titles: Vec<&str> = kpis(&outcome).iter().map(|tile| tile.title).collect();
+        let valid = s1_base_reporting(Vec::new());
+        let outcome = run(&valid).expect("s1-base without reported figures runs");
+        let titles: Vec<&str> = kpi_tiles(&outcome, valid.scenario())
+            .iter()
+            .map(|tile| tile.title)
+            .collect();
         assert!(!titles.contains(&"Backtest error"), "{titles:?}");
-        assert_eq!(titles.len(), 6, "the six spec §4 tiles: {titles:?}");
+        assert_eq!(titles.len(), 6, "the six summary tiles: {titles:?}");
     }
 }

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use super::command::Command;
 use super::theme;
+use super::view::{View, ViewContext};
 use crate::model::Outcome;
 use crate::model::money::{DISPLAY_DP, round_for_display};
 use crate::model::outcome::Cell;
@@ -84,34 +85,6 @@ impl LedgerView {
                 widest as f32 * 7.2 + 2.0 * CELL_PADDING
             })
             .collect();
-    }
-
-    pub fn ledger_ui(
-        &mut self,
-        ui: &mut Ui,
-        outcome: &Outcome,
-        generation: u64,
-        commands: &mut Vec<Command>,
-    ) {
-        self.refresh(outcome, generation);
-        ui.horizontal(|ui| {
-            ui.label(
-                RichText::new(format!(
-                    "{} months × {} columns; money in $M, rounded to $0.01M (CSV export is exact)",
-                    self.months.len(),
-                    self.columns.len() + 1
-                ))
-                .weak(),
-            );
-            if ui
-                .button("Export CSV…")
-                .on_hover_text("Write every column, unrounded, to a CSV file")
-                .clicked()
-            {
-                commands.push(Command::ExportCsv);
-            }
-        });
-        self.table_ui(ui);
     }
 
     fn table_ui(&self, ui: &mut Ui) {
@@ -258,6 +231,34 @@ impl LedgerView {
                     grid,
                 );
             });
+    }
+}
+
+impl View for LedgerView {
+    fn ui(&mut self, ui: &mut Ui, ctx: &mut ViewContext<'_>) {
+        match ctx.document.outcome() {
+            Ok(outcome) => self.refresh(outcome, ctx.document.generation()),
+            // The app shows why the model cannot run above the tabs.
+            Err(_) => return,
+        }
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(format!(
+                    "{} months × {} columns; money in $M, rounded to $0.01M (CSV export is exact)",
+                    self.months.len(),
+                    self.columns.len() + 1
+                ))
+                .weak(),
+            );
+            if ui
+                .button("Export CSV…")
+                .on_hover_text("Write every column, unrounded, to a CSV file")
+                .clicked()
+            {
+                ctx.send(Command::ExportCsv);
+            }
+        });
+        self.table_ui(ui);
     }
 }
 

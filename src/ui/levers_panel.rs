@@ -7,11 +7,11 @@ use eframe::egui;
 use eframe::egui::{CollapsingHeader, RichText, Slider, SliderClamping, TextEdit, Ui};
 use rust_decimal::Decimal;
 
-use super::breach_shading::{BreachShading, track_fractions};
+use super::breach_shading::{BreachShading, LeverShading, track_fractions};
 use super::command::Command;
 use super::document::Document;
 use super::theme;
-use crate::model::levers::{check_in_range, parse_value};
+use crate::model::levers::{check_value, read_value};
 use crate::model::{Group, Lever, LeverKind, LeverValue, Month};
 
 /// Width of a lever's typed entry, in points.
@@ -42,7 +42,6 @@ impl LeversPanel {
         shading: &BreachShading,
         commands: &mut Vec<Command>,
     ) {
-        self.visible.clear();
         ui.horizontal(|ui| {
             let label = ui.label("Filter");
             ui.add(
@@ -60,6 +59,26 @@ impl LeversPanel {
             }
         });
         ui.separator();
+        // When no lever alone avoids a breach, say it once here rather than under every slider.
+        let generation = document.generation();
+        let computed: Vec<&LeverShading> = self
+            .visible
+            .iter()
+            .filter_map(|path| shading.shading(path, generation))
+            .collect();
+        let all_breach = !computed.is_empty() && computed.iter().all(|s| s.breaches_everywhere());
+        if all_breach {
+            ui.label(
+                RichText::new(
+                    "No lever alone avoids a breach here: every track is red end to end. A tick \
+                     on a track marks where the first breach month moves; the line under a \
+                     slider says how far.",
+                )
+                .small()
+                .color(theme::CHANGED_MARK),
+            );
+        }
+        self.visible.clear();
         let filter = self.filter.trim().to_lowercase();
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
@@ -96,9 +115,9 @@ impl LeversPanel {
                                 if !matches!(lever.kind, LeverKind::Choice { .. }) {
                                     self.visible.push(lever.path.clone());
                                 }
-                                let shade = shading.ranges(&lever.path, document.generation());
+                                let shade = shading.shading(&lever.path, document.generation());
                                 ui.push_id(&lever.path, |ui| {
-                                    self.lever_ui(ui, document, lever, shade, commands);
+                                    self.lever_ui(ui, document, lever, shade, all_breach, commands);
                                 });
                                 ui.add_space(4.0);
                             }
@@ -112,7 +131,8 @@ impl LeversPanel {
         ui: &mut Ui,
         document: &Document,
         lever: &Lever,
-        shade: Option<&[crate::model::analysis::LeverRange]>,
+        shade: Option<&LeverShading>,
+        said_above: bool,
         commands: &mut Vec<Command>,
     ) {
         let baseline = document.baseline_lever(&lever.path);
@@ -152,15 +172,16 @@ impl LeversPanel {
             ui.spacing_mut().slider_width = (ui.available_width() - ENTRY_WIDTH - 40.0).max(60.0);
             // Reserved before the slider so the shading is drawn under its rail and handle.
             let shade_slot = ui.painter().add(egui::Shape::Noop);
-            let fractions = shade.map(|ranges| track_fractions(&lever.kind, ranges));
-            match &lever.kind {
+            let track = shade.map(|shading| BreachTrack {
+                fractions: track_fractions(&lever.kind, &shading.ranges),
+                moves: shading.change_fractions(&lever.kind),
+            });
+            let slider = match &lever.kind {
                 LeverKind::Number { min, max, step, .. } => {
-                    let rect = number_slider_ui(ui, lever, *min, *max, *step, label.id, commands);
-                    paint_breach_track(ui, shade_slot, rect, fractions.as_deref());
+                    number_slider_ui(ui, lever, *min, *max, *step, label.id, commands)
                 }
                 LeverKind::Month { min, max } => {
-                    let rect = month_slider_ui(ui, lever, *min, *max, label.id, commands);
-                    paint_breach_track(ui, shade_slot, rect, fractions.as_deref());
+                    month_slider_ui(ui, lever, *min, *max, label.id, commands)
                 }
                 LeverKind::Choice { choices } => {
                     for choice in *choices {
@@ -175,9 +196,36 @@ impl LeversPanel {
                     }
                     return;
                 }
+            };
+            paint_breach_track(
+                ui,
+                shade_slot,
+                slider.as_ref().map(|response| response.rect),
+                track.as_ref(),
+            );
+            // What broke at each end of the red, over the slider and its shading alike.
+            if let (Some(slider), Some(shading)) = (slider, shade)
+                && !shading.edges.is_empty()
+            {
+                slider.on_hover_ui(|ui| {
+                    if let Some(text) = shading.edges_text(lever, document.scenario()) {
+                        ui.label(text);
+                    }
+                });
             }
             self.entry_ui(ui, lever, label.id, commands);
         });
+        // An all-red track says nothing: say so, and where the first breach moves instead.
+        let note = if said_above {
+            shade
+                .and_then(LeverShading::first_breach_moves)
+                .map(|moves| format!("{}{}.", moves[..1].to_uppercase(), &moves[1..]))
+        } else {
+            shade.and_then(LeverShading::first_breach_text)
+        };
+        if let Some(note) = note {
+            ui.label(RichText::new(note).small().weak());
+        }
         if let Some((path, message)) = &self.entry_error
             && *path == lever.path
         {
@@ -222,8 +270,9 @@ impl LeversPanel {
     }
 
     fn commit_entry(&mut self, lever: &Lever, text: &str, commands: &mut Vec<Command>) {
-        let parsed = parse_value(&lever.kind, text)
-            .and_then(|value| check_in_range(&lever.kind, &value).map(|()| value));
+        let parsed = read_value(&lever.kind, text)
+            .and_then(|value| check_value(&lever.kind, lever.unit, &value).map(|()| value))
+            .map_err(|err| err.to_string());
         match parsed {
             Ok(value) => {
                 self.entry_error = None;
@@ -311,7 +360,7 @@ fn number_slider_ui(
     step: Decimal,
     label: egui::Id,
     commands: &mut Vec<Command>,
-) -> Option<egui::Rect> {
+) -> Option<egui::Response> {
     let LeverValue::Number(current) = lever.value else {
         return None;
     };
@@ -339,7 +388,7 @@ fn number_slider_ui(
             dragging: response.dragged(),
         });
     }
-    Some(response.rect)
+    Some(response)
 }
 
 fn month_slider_ui(
@@ -349,7 +398,7 @@ fn month_slider_ui(
     max: Month,
     label: egui::Id,
     commands: &mut Vec<Command>,
-) -> Option<egui::Rect> {
+) -> Option<egui::Response> {
     let LeverValue::Month(current) = lever.value else {
         return None;
     };
@@ -370,41 +419,58 @@ fn month_slider_ui(
             dragging: response.dragged(),
         });
     }
-    Some(response.rect)
+    Some(response)
 }
 
-/// Shades the breaching `fractions` of a slider's rail (drawn in `rect`) into `slot`.
+/// What a slider's track shows: the breaching fractions of its range, shaded, and where the
+/// first breach month changes when every value breaches, ticked.
+struct BreachTrack {
+    fractions: Vec<(f32, f32)>,
+    moves: Vec<f32>,
+}
+
+/// Shades a slider's rail (drawn in `rect`) into `slot`.
 fn paint_breach_track(
     ui: &Ui,
     slot: egui::layers::ShapeIdx,
     rect: Option<egui::Rect>,
-    fractions: Option<&[(f32, f32)]>,
+    track: Option<&BreachTrack>,
 ) {
-    let (Some(rect), Some(fractions)) = (rect, fractions) else {
+    let (Some(rect), Some(track)) = (rect, track) else {
         return;
     };
-    if fractions.is_empty() {
+    if track.fractions.is_empty() {
         return;
     }
     // egui's slider keeps the handle inside the rect: positions run between handle radii.
     let handle_radius = rect.height() / 2.5;
     let (left, right) = (rect.left() + handle_radius, rect.right() - handle_radius);
     let half_height = ui.spacing().slider_rail_height / 2.0 + 2.0;
-    let shapes: Vec<egui::Shape> = fractions
+    let y_range = rect.center().y - half_height..=rect.center().y + half_height;
+    let mut shapes: Vec<egui::Shape> = track
+        .fractions
         .iter()
         .map(|(from, to)| {
             let x0 = left + from * (right - left);
             let x1 = left + to * (right - left);
             egui::Shape::rect_filled(
-                egui::Rect::from_x_y_ranges(
-                    x0..=x1.max(x0 + 2.0),
-                    rect.center().y - half_height..=rect.center().y + half_height,
-                ),
+                egui::Rect::from_x_y_ranges(x0..=x1.max(x0 + 2.0), y_range.clone()),
                 2.0,
                 theme::BREACH_TRACK,
             )
         })
         .collect();
+    let tick = egui::Stroke::new(2.0, ui.visuals().strong_text_color());
+    shapes.extend(track.moves.iter().map(|fraction| {
+        let x = left + fraction * (right - left);
+        egui::Shape::line_segment(
+            [
+                egui::pos2(x, y_range.start() - 2.0),
+                egui::pos2(x, y_range.end() + 2.0),
+            ],
+            tick,
+        )
+    }));
     ui.painter().set(slot, egui::Shape::Vec(shapes));
 }
 

@@ -4,14 +4,19 @@
 
 use eframe::egui;
 use eframe::egui::{RichText, Ui};
-use egui_plot::{Bar, BarChart, Corner, Legend, Line, Plot, PlotPoints};
+use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoint, PlotPoints};
 use rust_decimal::Decimal;
 
 use super::background::{POLL_INTERVAL, Task};
+use super::charts::{billions_axis, billions_text_dp, legend_corner, month_axis, month_grid};
 use super::document::Document;
-use super::format::{month_axis_label, plot_f64};
+use super::format::plot_f64;
 use super::theme;
-use crate::model::analysis::{Distribution, MonteCarloResult, MonteCarloSpec, monte_carlo};
+use super::theme::Severity;
+use super::view::{View, ViewContext};
+use crate::model::analysis::{
+    Distribution, MonteCarloResult, MonteCarloSpec, monte_carlo, spec_warnings,
+};
 use crate::model::{LeverValue, Scenario};
 use crate::report::format::busd;
 
@@ -60,7 +65,7 @@ pub fn default_spec(scenario: &Scenario, runs: u32) -> MonteCarloSpec {
             ),
             (
                 "openai.ramp_months".to_owned(),
-                Distribution::Uniform {
+                Distribution::Int {
                     min: Decimal::from(3),
                     max: Decimal::from(12),
                 },
@@ -75,6 +80,11 @@ pub fn distribution_text(distribution: &Distribution) -> String {
         Distribution::Uniform { min, max } => {
             format!("uniform {} to {}", min.normalize(), max.normalize())
         }
+        Distribution::Int { min, max } => format!(
+            "each whole value {} to {} equally likely",
+            min.normalize(),
+            max.normalize()
+        ),
         Distribution::Triangular { min, mode, max } => format!(
             "triangular {} / {} / {} (min / mode / max)",
             min.normalize(),
@@ -102,6 +112,9 @@ pub struct MonteCarloTab {
     task: Task<McKey, Result<MonteCarloResult, String>>,
     /// Set when the user pressed Cancel, until the next run.
     cancelled: bool,
+    /// The set-up's warnings and what they are for: checked when the set-up changes, not
+    /// every frame (each check walks the lever registry).
+    warnings: Option<(McKey, Vec<String>)>,
 }
 
 impl MonteCarloTab {
@@ -157,8 +170,11 @@ impl MonteCarloTab {
             self.cancelled = true;
         }
     }
+}
 
-    pub fn montecarlo_ui(&mut self, ui: &mut Ui, document: &Document) {
+impl View for MonteCarloTab {
+    fn ui(&mut self, ui: &mut Ui, view: &mut ViewContext<'_>) {
+        let document = view.document;
         let ctx = ui.ctx().clone();
         self.task.poll();
         let spec = self.spec(document.scenario());
@@ -203,10 +219,15 @@ impl MonteCarloTab {
         };
         ui.label(RichText::new(format!("Seed {} · {origin} · drawn levers:", spec.seed)).weak());
         for (path, distribution) in &spec.levers {
+            // The lever's label for people; the path stays in the hover for the CLI.
+            let label = crate::model::levers::lever(document.scenario(), path)
+                .map_or_else(|_| path.clone(), |lever| lever.label);
             ui.label(
-                RichText::new(format!("  {path}: {}", distribution_text(distribution))).small(),
-            );
+                RichText::new(format!("  {label}: {}", distribution_text(distribution))).small(),
+            )
+            .on_hover_text(path);
         }
+        self.warnings_ui(ui, document, &spec);
         ui.separator();
         let Some((key, result)) = self.task.result() else {
             ui.label("Press \"Run Monte Carlo\" to draw the runs.");
@@ -229,6 +250,53 @@ impl MonteCarloTab {
         }
         results_ui(ui, result);
     }
+}
+
+impl MonteCarloTab {
+    /// What is doubtful in the set-up about to run (a `uniform` on a whole-number lever, …),
+    /// in the app's warning colour, each lever named by its label (its path on hover).
+    fn warnings_ui(&mut self, ui: &mut Ui, document: &Document, spec: &MonteCarloSpec) {
+        let generation = document.generation();
+        let stale = self
+            .warnings
+            .as_ref()
+            .is_none_or(|((g, s), _)| *g != generation || s != spec);
+        if stale {
+            let warnings = spec_warnings(document.scenario(), spec);
+            self.warnings = Some(((generation, spec.clone()), warnings));
+        }
+        let Some((_, warnings)) = &self.warnings else {
+            return;
+        };
+        let color = Severity::Watch.color(ui.visuals().dark_mode);
+        for warning in warnings {
+            let (text, path) = warning_text(document.scenario(), spec, warning);
+            let label = ui.label(RichText::new(text).small().color(color));
+            if let Some(path) = path {
+                label.on_hover_text(path);
+            }
+        }
+    }
+}
+
+/// A set-up warning for people: the lever path it starts with (`path: …`) replaced by the
+/// lever's label; the path, when there was one, to show on hover.
+fn warning_text(
+    scenario: &Scenario,
+    spec: &MonteCarloSpec,
+    warning: &str,
+) -> (String, Option<String>) {
+    spec.levers
+        .iter()
+        .find_map(|(path, _)| {
+            let rest = warning.strip_prefix(path.as_str())?.strip_prefix(": ")?;
+            let lever = crate::model::levers::lever(scenario, path).ok()?;
+            Some((
+                format!("Warning ({}): {rest}", lever.label),
+                Some(path.clone()),
+            ))
+        })
+        .unwrap_or_else(|| (format!("Warning: {warning}"), None))
 }
 
 fn results_ui(ui: &mut Ui, result: &MonteCarloResult) {
@@ -262,25 +330,40 @@ fn results_ui(ui: &mut Ui, result: &MonteCarloResult) {
                 .map(|(t, v)| [t as f64, plot_f64(*v) / 1000.0])
                 .collect()
         };
+        let (p90, p50, p10) = (
+            fan(&result.cash_p90),
+            fan(&result.cash_p50),
+            fan(&result.cash_p10),
+        );
+        let fan_points: Vec<Vec<PlotPoint>> = [&p90, &p50, &p10]
+            .into_iter()
+            .map(|line| line.iter().map(|[x, y]| PlotPoint::new(*x, *y)).collect())
+            .collect();
+        let fan_legend = legend_corner(fan_points.iter().map(Vec::as_slice), &[], &[]);
         Plot::new("mc_fan")
             .height(height)
-            .legend(Legend::default().position(Corner::LeftTop))
-            .x_axis_formatter(|mark, _| month_axis_label(mark.value))
-            .y_axis_formatter(|mark, _| format!("${:.1}B", mark.value))
+            .legend(
+                Legend::default()
+                    .position(fan_legend)
+                    .background_alpha(0.85),
+            )
+            .x_grid_spacer(month_grid)
+            .x_axis_formatter(month_axis)
+            .y_axis_formatter(billions_axis)
             .allow_scroll(false)
             .show(&mut columns[0], |plot_ui| {
                 plot_ui.line(
-                    Line::new("P90", PlotPoints::from(fan(&result.cash_p90)))
+                    Line::new("P90", PlotPoints::from(p90))
                         .color(theme::FAN_EDGE)
                         .width(1.5),
                 );
                 plot_ui.line(
-                    Line::new("P50", PlotPoints::from(fan(&result.cash_p50)))
+                    Line::new("P50", PlotPoints::from(p50))
                         .color(theme::FAN_MEDIAN)
                         .width(2.5),
                 );
                 plot_ui.line(
-                    Line::new("P10", PlotPoints::from(fan(&result.cash_p10)))
+                    Line::new("P10", PlotPoints::from(p10))
                         .color(theme::FAN_EDGE)
                         .width(1.5),
                 );
@@ -298,12 +381,28 @@ fn results_ui(ui: &mut Ui, result: &MonteCarloResult) {
             .enumerate()
             .map(|(t, p)| [t as f64, p * 100.0])
             .collect();
+        let as_points = |line: &[[f64; 2]]| -> Vec<PlotPoint> {
+            line.iter().map(|[x, y]| PlotPoint::new(*x, *y)).collect()
+        };
+        let breach_legend = legend_corner(
+            [as_points(&breach), as_points(&negative)]
+                .iter()
+                .map(Vec::as_slice),
+            // The plot always shows 0 to 100 %.
+            &[PlotPoint::new(0.0, 0.0), PlotPoint::new(0.0, 100.0)],
+            &[],
+        );
         Plot::new("mc_breach")
             .height(height)
             .include_y(0.0)
             .include_y(100.0)
-            .legend(Legend::default().position(Corner::LeftTop))
-            .x_axis_formatter(|mark, _| month_axis_label(mark.value))
+            .legend(
+                Legend::default()
+                    .position(breach_legend)
+                    .background_alpha(0.85),
+            )
+            .x_grid_spacer(month_grid)
+            .x_axis_formatter(month_axis)
             .y_axis_formatter(|mark, _| format!("{:.0} %", mark.value))
             .allow_scroll(false)
             .show(&mut columns[1], |plot_ui| {
@@ -338,7 +437,7 @@ fn results_ui(ui: &mut Ui, result: &MonteCarloResult) {
             .collect();
         Plot::new("mc_histogram")
             .height(height)
-            .x_axis_formatter(|mark, _| format!("${:.2}B", mark.value))
+            .x_axis_formatter(|mark, _| billions_text_dp(mark.value, 2))
             .allow_scroll(false)
             .show(&mut columns[0], |plot_ui| {
                 plot_ui.bar_chart(BarChart::new("Runs", bars).color(theme::CASH));

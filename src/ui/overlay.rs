@@ -1,18 +1,19 @@
 //! The scenario overlay: a pinned baseline (the current scenario or a shipped preset) drawn as
 //! ghost lines on the cash and headroom charts, and a table of each KPI for baseline and current
-//! with the difference.
+//! with the difference. The rows are the report's ([`comparison_rows`]), so the table and the
+//! memo write every figure alike: a liquidity covenant's headroom in $ above its minimum, a
+//! ratio covenant's in % of its limit.
 
 use eframe::egui;
 use eframe::egui::{RichText, Ui};
-use rust_decimal::Decimal;
 
 use super::charts::ChartData;
 use super::command::{BaselineSource, Command};
-use super::kpi_text::{kpi_choices, kpi_difference_text, kpi_label, kpi_value_text};
 use super::theme;
-use crate::model::analysis::Kpi;
 use crate::model::preset::SHIPPED_PRESETS;
 use crate::model::{Outcome, Scenario, ValidScenario};
+// One home for the comparison, shared with the memo: liquidity headroom in $, ratios in %.
+use crate::report::comparison_rows;
 
 /// A pinned scenario and what the model made of it.
 pub struct PinnedBaseline {
@@ -32,43 +33,6 @@ impl PinnedBaseline {
             chart_data,
         }
     }
-}
-
-/// One row of the comparison table.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ComparisonRow {
-    pub kpi: Kpi,
-    pub baseline: Option<Decimal>,
-    pub current: Option<Decimal>,
-}
-
-impl ComparisonRow {
-    /// The row as `[KPI, baseline, current, difference]` text.
-    pub fn texts(&self, horizon_months: u32) -> [String; 4] {
-        [
-            kpi_label(&self.kpi),
-            kpi_value_text(&self.kpi, self.baseline, horizon_months),
-            kpi_value_text(&self.kpi, self.current, horizon_months),
-            kpi_difference_text(&self.kpi, self.baseline, self.current),
-        ]
-    }
-}
-
-/// Every KPI of the current scenario, in baseline and current. Covenants are the current
-/// scenario's; one the baseline does not have shows `n/a` there.
-pub fn comparison_rows(
-    scenario: &Scenario,
-    baseline: &Outcome,
-    current: &Outcome,
-) -> Vec<ComparisonRow> {
-    kpi_choices(scenario)
-        .into_iter()
-        .map(|kpi| ComparisonRow {
-            baseline: kpi.value(baseline),
-            current: kpi.value(current),
-            kpi,
-        })
-        .collect()
 }
 
 /// The pin controls: a menu to pin the current scenario or a shipped preset, and unpin.
@@ -147,7 +111,11 @@ pub fn comparison_ui(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::analysis::Kpi;
+    use crate::model::scenario::CovenantTerms;
     use crate::model::{LeverValue, default_scenario, run, set_lever, validate};
+    use crate::report::KpiUnit;
+    use rust_decimal::Decimal;
 
     #[test]
     fn the_comparison_shows_the_change_of_every_kpi() {
@@ -181,5 +149,41 @@ mod tests {
             same.iter()
                 .all(|row| row.texts(72)[3] == "0" || row.texts(72)[3] == "—")
         );
+    }
+
+    #[test]
+    fn liquidity_headroom_compares_in_dollars_not_as_a_share_of_the_floor() {
+        let base = default_scenario();
+        let outcome = run(&base).expect("runs");
+        let rows = comparison_rows(base.scenario(), &outcome, &outcome);
+        assert!(
+            base.scenario()
+                .covenants
+                .iter()
+                .any(|c| matches!(c.terms, CovenantTerms::MinLiquidity { .. })),
+            "s1-base has a minimum-liquidity covenant to compare"
+        );
+        for covenant in &base.scenario().covenants {
+            let row = rows
+                .iter()
+                .find(|row| {
+                    row.kpi
+                        == Kpi::MinHeadroom {
+                            covenant: covenant.id.clone(),
+                        }
+                })
+                .expect("a headroom row per covenant");
+            let texts = row.texts(base.scenario().horizon_months);
+            if matches!(covenant.terms, CovenantTerms::MinLiquidity { .. }) {
+                assert_eq!(row.unit, KpiUnit::Money, "{}", covenant.id);
+                assert!(
+                    texts[1].contains('$') && !texts[1].contains('%'),
+                    "{}: {texts:?}",
+                    covenant.id
+                );
+            } else {
+                assert!(texts[1].ends_with(" %"), "{}: {texts:?}", covenant.id);
+            }
+        }
     }
 }

@@ -6,53 +6,65 @@ use eframe::egui;
 use eframe::egui::{Color32, RichText, Sense, Stroke, Ui};
 use rust_decimal::Decimal;
 
-use super::background::{POLL_INTERVAL, Task};
+use super::background::{JobKey, POLL_INTERVAL, Task};
 use super::command::Command;
 use super::document::Document;
 use super::format::plot_f64;
-use super::kpi_text::{kpi_choices, kpi_combo_ui, kpi_label, kpi_value_text};
+use super::kpi_text::kpi_combo_ui;
 use super::theme;
-use crate::model::analysis::{Kpi, TornadoBar, TornadoSpan, tornado};
+use super::view::{View, ViewContext};
+use crate::model::analysis::{Kpi, SpanRule, Tornado, TornadoBar, tornado_of};
+use crate::report::{kpi_choices, kpi_label, kpi_value_text};
 
-/// What a tornado was computed for: scenario generation, KPI and span.
-pub type TornadoKey = (u64, Kpi, TornadoSpan);
-
-/// A computed tornado: the KPI in the scenario, and the bars by swing.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TornadoResult {
-    pub base: Option<Decimal>,
-    pub bars: Vec<TornadoBar>,
+/// What a tornado is computed for, besides the scenario: the KPI and how far levers move.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TornadoSettings {
+    pub kpi: Kpi,
+    pub span: SpanRule,
 }
+
+/// A tornado job: the scenario generation and the settings.
+pub type TornadoKey = JobKey<TornadoSettings>;
 
 /// Computes a tornado now (the memo uses this when the tab has none for the scenario).
 pub fn compute(
     scenario: &crate::model::Scenario,
     kpi: &Kpi,
-    span: TornadoSpan,
-) -> Result<TornadoResult, String> {
-    tornado(scenario, kpi, span)
-        .map(|(base, bars)| TornadoResult { base, bars })
-        .map_err(|err| err.to_string())
+    span: SpanRule,
+) -> Result<Tornado, String> {
+    tornado_of(scenario, kpi, &span.into()).map_err(|err| err.to_string())
 }
 
-/// Width of the lever-name column, in points.
-const NAME_WIDTH: f32 = 230.0;
+/// How the tab's span control chooses the levers' low and high values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum SpanChoice {
+    /// The registry's plausible range per lever (SOFR 3–6 %, a delay 0–12 months, …).
+    #[default]
+    Plausible,
+    RangeEnds,
+    Percent,
+}
+
+/// Width of the lever-name column as a share of the tab's width, and its bounds in points: the
+/// names keep a third of a narrow window and at most 300 points of a wide one.
+const NAME_SHARE: f32 = 0.32;
+const NAME_WIDTH: std::ops::RangeInclusive<f32> = 150.0..=300.0;
 /// Width of each value column beside the bars, in points.
 const VALUE_WIDTH: f32 = 90.0;
 const BAR_HEIGHT: f32 = 20.0;
 
 pub struct TornadoTab {
     kpi: Kpi,
-    use_percent: bool,
+    span_choice: SpanChoice,
     percent: u32,
-    task: Task<TornadoKey, Result<TornadoResult, String>>,
+    task: Task<TornadoKey, Result<Tornado, String>>,
 }
 
 impl Default for TornadoTab {
     fn default() -> Self {
         Self {
             kpi: Kpi::FundingNeed,
-            use_percent: false,
+            span_choice: SpanChoice::default(),
             percent: 20,
             task: Task::default(),
         }
@@ -64,27 +76,33 @@ impl TornadoTab {
         &self.kpi
     }
 
-    pub fn span(&self) -> TornadoSpan {
-        if self.use_percent {
-            TornadoSpan::Percent(Decimal::from(self.percent))
-        } else {
-            TornadoSpan::RangeEnds
+    pub fn span(&self) -> SpanRule {
+        match self.span_choice {
+            SpanChoice::Plausible => SpanRule::Plausible,
+            SpanChoice::RangeEnds => SpanRule::RangeEnds,
+            SpanChoice::Percent => SpanRule::Percent(Decimal::from(self.percent)),
         }
     }
 
     fn key(&self, document: &Document) -> TornadoKey {
-        (document.generation(), self.kpi.clone(), self.span())
+        JobKey::new(
+            document.generation(),
+            TornadoSettings {
+                kpi: self.kpi.clone(),
+                span: self.span(),
+            },
+        )
     }
 
     /// The result for the document as it is now, if computed.
-    pub fn current_result(&self, document: &Document) -> Option<&TornadoResult> {
+    pub fn current_result(&self, document: &Document) -> Option<&Tornado> {
         self.task
             .result_for(&self.key(document))
             .and_then(|result| result.as_ref().ok())
     }
 
     /// Any result held, with the key it was computed for.
-    pub fn last_result(&self) -> Option<(&TornadoKey, &Result<TornadoResult, String>)> {
+    pub fn last_result(&self) -> Option<(&TornadoKey, &Result<Tornado, String>)> {
         self.task.result()
     }
 
@@ -104,8 +122,11 @@ impl TornadoTab {
         self.task
             .request(ctx, key, 0, move |_| compute(&scenario, &kpi, span));
     }
+}
 
-    pub fn tornado_ui(&mut self, ui: &mut Ui, document: &Document, commands: &mut Vec<Command>) {
+impl View for TornadoTab {
+    fn ui(&mut self, ui: &mut Ui, view: &mut ViewContext<'_>) {
+        let (document, commands) = (view.document, &mut *view.commands);
         let ctx = ui.ctx().clone();
         // Fall back to funding need when the KPI names a covenant the scenario no longer has.
         let choices = kpi_choices(document.scenario());
@@ -116,11 +137,17 @@ impl TornadoTab {
             kpi_combo_ui(ui, "tornado_kpi", &mut self.kpi, choices);
             ui.separator();
             ui.label("Span");
-            ui.radio_value(&mut self.use_percent, false, "Range ends");
-            ui.radio_value(&mut self.use_percent, true, "± %");
+            ui.radio_value(&mut self.span_choice, SpanChoice::Plausible, "Plausible")
+                .on_hover_text(
+                    "Each lever over its plausible range: SOFR 3–6 %, a delay 0–12 months, \
+                     a date ±3 months, a spread ±100 bp, other figures ±25 % (docs/analysis.md)",
+                );
+            ui.radio_value(&mut self.span_choice, SpanChoice::RangeEnds, "Range ends")
+                .on_hover_text("Each lever from the lowest to the highest value the model accepts");
+            ui.radio_value(&mut self.span_choice, SpanChoice::Percent, "± %");
             let pct_label = ui.label("of each lever");
             ui.add_enabled(
-                self.use_percent,
+                self.span_choice == SpanChoice::Percent,
                 egui::DragValue::new(&mut self.percent)
                     .range(1..=100)
                     .suffix(" %"),
@@ -168,7 +195,7 @@ impl TornadoTab {
             }
         };
         let stale = *result_key != key;
-        let kpi = &result_key.1;
+        let kpi = &result_key.settings.kpi;
         ui.label(
             RichText::new(format!(
                 "{} now: {}{}",
@@ -183,7 +210,7 @@ impl TornadoTab {
 }
 
 /// `(low, high)` of every bar end and the base value, for the shared scale.
-fn value_span(result: &TornadoResult) -> Option<(f64, f64)> {
+fn value_span(result: &Tornado) -> Option<(f64, f64)> {
     let values = result
         .bars
         .iter()
@@ -205,7 +232,7 @@ fn value_span(result: &TornadoResult) -> Option<(f64, f64)> {
 
 fn bars_ui(
     ui: &mut Ui,
-    result: &TornadoResult,
+    result: &Tornado,
     kpi: &Kpi,
     horizon: u32,
     stale: bool,
@@ -218,16 +245,27 @@ fn bars_ui(
     let (moving, flat): (Vec<&TornadoBar>, Vec<&TornadoBar>) =
         result.bars.iter().partition(|bar| !bar.swing.is_zero());
     let text_color = ui.visuals().text_color();
+    let name_width =
+        (ui.available_width() * NAME_SHARE).clamp(*NAME_WIDTH.start(), *NAME_WIDTH.end());
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             for bar in moving {
                 ui.horizontal(|ui| {
                     ui.add_sized(
-                        [NAME_WIDTH, BAR_HEIGHT],
+                        [name_width, BAR_HEIGHT],
                         egui::Label::new(RichText::new(&bar.label)).truncate(),
                     )
-                    .on_hover_text(&bar.path);
+                    .on_hover_text(format!(
+                        "{} ({})\nfrom {} to {}: {} moves from {} to {}",
+                        bar.label,
+                        bar.span,
+                        bar.low,
+                        bar.high,
+                        kpi_label(kpi),
+                        kpi_value_text(kpi, bar.kpi_low, horizon),
+                        kpi_value_text(kpi, bar.kpi_high, horizon)
+                    ));
                     ui.add_sized(
                         [VALUE_WIDTH, BAR_HEIGHT],
                         egui::Label::new(
@@ -334,7 +372,7 @@ mod tests {
         let result = compute(
             crate::model::default_scenario().scenario(),
             &Kpi::MinCash,
-            TornadoSpan::RangeEnds,
+            SpanRule::RangeEnds,
         )
         .expect("a tornado");
         let (low, high) = value_span(&result).expect("values");
@@ -344,7 +382,7 @@ mod tests {
                 assert!(low <= value && value <= high, "{}: {value}", bar.path);
             }
         }
-        let flat = TornadoResult {
+        let flat = Tornado {
             base: Some(dec!(5)),
             bars: Vec::new(),
         };

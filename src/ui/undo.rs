@@ -3,15 +3,25 @@
 //! A drag changes the scenario every frame; those changes are coalesced: the scenario from
 //! before the drag is held as `pending` and becomes one undo step when the pointer is released.
 
+use super::document::DocumentState;
 use crate::model::ValidScenario;
 
 /// Most steps kept; a scenario is a few kB, so this bounds memory to a few MB.
 const MAX_STEPS: usize = 200;
 
+/// One step back (or forward).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// An edit: the scenario changed, its origin and baseline did not.
+    Edit(Box<ValidScenario>),
+    /// An open (or an undone one): the whole document, so its origin and name come back too.
+    Open(Box<DocumentState>),
+}
+
 #[derive(Default)]
 pub struct UndoHistory {
-    undo: Vec<ValidScenario>,
-    redo: Vec<ValidScenario>,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
     /// The scenario before a drag in progress.
     pending: Option<ValidScenario>,
 }
@@ -26,19 +36,26 @@ impl UndoHistory {
             }
         } else {
             self.finish_pending();
-            self.push(before.clone());
+            self.push(Step::Edit(Box::new(before.clone())));
         }
+        self.redo.clear();
+    }
+
+    /// Records the document as it was before another one was opened: one step back to it.
+    pub fn record_open(&mut self, before: DocumentState) {
+        self.finish_pending();
+        self.push(Step::Open(Box::new(before)));
         self.redo.clear();
     }
 
     /// Ends a drag: its starting state becomes one undo step.
     pub fn finish_pending(&mut self) {
         if let Some(before) = self.pending.take() {
-            self.push(before);
+            self.push(Step::Edit(Box::new(before)));
         }
     }
 
-    fn push(&mut self, before: ValidScenario) {
+    fn push(&mut self, before: Step) {
         if self.undo.last() != Some(&before) {
             self.undo.push(before);
             if self.undo.len() > MAX_STEPS {
@@ -47,19 +64,28 @@ impl UndoHistory {
         }
     }
 
-    /// The scenario to go back to from `current`, if any.
-    pub fn undo(&mut self, current: &ValidScenario) -> Option<ValidScenario> {
+    /// The step to go back to from `current`, if any. `current` is kept for redo as the same
+    /// kind of step: a whole document when an open is undone.
+    pub fn undo(&mut self, current: &DocumentState) -> Option<Step> {
         self.finish_pending();
         let previous = self.undo.pop()?;
-        self.redo.push(current.clone());
+        self.redo.push(Self::like(&previous, current));
         Some(previous)
     }
 
-    /// The scenario to go forward to from `current`, if any.
-    pub fn redo(&mut self, current: &ValidScenario) -> Option<ValidScenario> {
+    /// The step to go forward to from `current`, if any.
+    pub fn redo(&mut self, current: &DocumentState) -> Option<Step> {
         let next = self.redo.pop()?;
-        self.undo.push(current.clone());
+        self.undo.push(Self::like(&next, current));
         Some(next)
+    }
+
+    /// `current` as a step of the same kind as `step`.
+    fn like(step: &Step, current: &DocumentState) -> Step {
+        match step {
+            Step::Edit(_) => Step::Edit(Box::new(current.scenario.clone())),
+            Step::Open(_) => Step::Open(Box::new(current.clone())),
+        }
     }
 
     pub fn can_undo(&self) -> bool {
@@ -69,17 +95,13 @@ impl UndoHistory {
     pub fn can_redo(&self) -> bool {
         !self.redo.is_empty()
     }
-
-    /// Forgets every step (a different scenario was opened).
-    pub fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{LeverValue, default_scenario, set_lever, validate};
+    use crate::ui::document::Origin;
     use rust_decimal::Decimal;
 
     fn with_sofr(pct: i64) -> ValidScenario {
@@ -93,6 +115,14 @@ mod tests {
         validate(scenario).expect("valid")
     }
 
+    fn state(scenario: &ValidScenario, stem: &str) -> DocumentState {
+        DocumentState {
+            scenario: scenario.clone(),
+            baseline: scenario.clone(),
+            origin: Origin::Shipped(stem.to_owned()),
+        }
+    }
+
     #[test]
     fn a_drag_is_one_step_and_redo_returns_to_its_end() {
         let mut history = UndoHistory::default();
@@ -100,9 +130,15 @@ mod tests {
         history.record(&start, true);
         history.record(&middle, true);
         history.finish_pending();
-        assert_eq!(history.undo(&end), Some(start.clone()));
+        assert_eq!(
+            history.undo(&state(&end, "a")),
+            Some(Step::Edit(Box::new(start.clone())))
+        );
         assert!(!history.can_undo());
-        assert_eq!(history.redo(&start), Some(end));
+        assert_eq!(
+            history.redo(&state(&start, "a")),
+            Some(Step::Edit(Box::new(end)))
+        );
     }
 
     #[test]
@@ -110,8 +146,26 @@ mod tests {
         let mut history = UndoHistory::default();
         let (a, b) = (with_sofr(1), with_sofr(2));
         history.record(&a, false);
-        assert_eq!(history.undo(&b), Some(a.clone()));
+        assert_eq!(
+            history.undo(&state(&b, "a")),
+            Some(Step::Edit(Box::new(a.clone())))
+        );
         history.record(&a, false);
         assert!(!history.can_redo());
+    }
+
+    #[test]
+    fn undoing_an_open_keeps_the_opened_document_for_redo() {
+        let mut history = UndoHistory::default();
+        let (edited, opened) = (
+            state(&with_sofr(4), "s1-base"),
+            state(&with_sofr(1), "bear"),
+        );
+        history.record_open(edited.clone());
+        assert_eq!(
+            history.undo(&opened),
+            Some(Step::Open(Box::new(edited.clone())))
+        );
+        assert_eq!(history.redo(&edited), Some(Step::Open(Box::new(opened))));
     }
 }

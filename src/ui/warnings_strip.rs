@@ -2,10 +2,13 @@
 //! probably mean something else ([`crate::model::warnings`]). Collapsed to one amber line so
 //! it never takes the charts' room; opened, it lists each warning with its path and fix.
 
+use std::collections::BTreeMap;
+
 use eframe::egui::{self, RichText, Ui};
 
-use super::document::Document;
 use super::theme::Severity;
+use super::view::{View, ViewContext};
+use crate::model::validate::field_labels;
 use crate::model::warnings::{Warning, warnings};
 
 /// The warnings of the scenario as it is now, recomputed only when it changes.
@@ -14,6 +17,8 @@ pub struct WarningsStrip {
     /// The document generation `warnings` were computed for.
     generation: Option<u64>,
     warnings: Vec<Warning>,
+    /// Each warning's field as people know it ("OpenAI: prepay pct"), by path.
+    labels: BTreeMap<String, String>,
 }
 
 impl WarningsStrip {
@@ -21,14 +26,21 @@ impl WarningsStrip {
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
     }
+}
 
+impl View for WarningsStrip {
     /// Refreshes the list if the scenario changed, then draws it; draws nothing when there are
     /// no warnings.
-    pub fn ui(&mut self, ui: &mut Ui, document: &Document) {
+    fn ui(&mut self, ui: &mut Ui, view: &mut ViewContext<'_>) {
+        let document = view.document;
         let generation = document.generation();
         if self.generation != Some(generation) {
             self.generation = Some(generation);
             self.warnings = warnings(document.scenario());
+            self.labels = field_labels(
+                document.scenario(),
+                self.warnings.iter().map(|warning| warning.path.as_str()),
+            );
         }
         if self.warnings.is_empty() {
             return;
@@ -47,7 +59,11 @@ impl WarningsStrip {
             .show(ui, |ui| {
                 for (index, warning) in self.warnings.iter().enumerate() {
                     ui.horizontal_wrapped(|ui| {
-                        ui.label(RichText::new(&warning.path).monospace().color(color));
+                        // The field as people know it first; the path for the preset file second.
+                        if let Some(label) = self.labels.get(&warning.path) {
+                            ui.label(RichText::new(label).strong().color(color));
+                        }
+                        ui.label(RichText::new(&warning.path).monospace().weak());
                         ui.label(&warning.message);
                     });
                     ui.indent(("input-warning", index), |ui| {

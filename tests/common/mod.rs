@@ -105,3 +105,16 @@ pub fn bare_v2_error(extra: &str) -> String {
         Err(err) => err.to_string(),
     }
 }
+
+/// [`harness`] with the native file dialog made unavailable: every file dialog is the app's own.
+pub fn harness_with_builtin_dialog()
+-> egui_kittest::Harness<'static, coreweave_whatif::ui::WhatIfApp> {
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1440.0, 900.0])
+        .with_max_steps(64)
+        .build_eframe(|_cc| {
+            coreweave_whatif::ui::WhatIfApp::with_default_scenario().with_builtin_file_dialog()
+        });
+    harness.run();
+    harness
+}
