@@ -1,12 +1,12 @@
 //! Parse, don't validate: a [`Scenario`] becomes a [`ValidScenario`] only when every
 //! reference resolves and every value is inside its lever's range. Only that can be run.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use rust_decimal::Decimal;
 
-use super::levers::out_of_range_fields;
+use super::levers::{levers, out_of_range_fields};
 use super::scenario::{
     Amortization, CORE_SCIENTIFIC_ID, CoreScientific, CovenantTerms, FORMAT_VERSION, FacilityKind,
     Scenario,
@@ -43,6 +43,20 @@ impl fmt::Display for Issue {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub struct ValidationError {
     pub issues: Vec<Issue>,
+    /// The label a person knows each field by ("OpenAI: ramp"), by issue path, where the path
+    /// names a lever or a field of an item that has levers.
+    pub labels: BTreeMap<String, String>,
+}
+
+impl ValidationError {
+    /// One issue for people: the field's label first, then its path for the preset file:
+    /// `OpenAI: ramp · openai.ramp_months: -5 is too low: must be between 0 and 36 months`.
+    pub fn issue_text(&self, issue: &Issue) -> String {
+        match self.labels.get(&issue.path) {
+            Some(label) => format!("{label} · {issue}"),
+            None => issue.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for ValidationError {
@@ -50,12 +64,47 @@ impl fmt::Display for ValidationError {
         let [first, rest @ ..] = self.issues.as_slice() else {
             return f.write_str("invalid scenario");
         };
-        write!(f, "{first}")?;
+        write!(f, "{}", self.issue_text(first))?;
         for issue in rest {
-            write!(f, "; {issue}")?;
+            write!(f, "; {}", self.issue_text(issue))?;
         }
         Ok(())
     }
+}
+
+/// The label a person knows each field by, by path: the lever's own label, or for another field
+/// of an item that has levers (`openai.pledged_to`), the item's name and the field in words
+/// ("OpenAI: pledged to"). Paths with neither are left out. Walks the registry once: call it
+/// when something is to be shown (an error, a warning), not per run.
+pub fn field_labels<'a>(
+    scenario: &Scenario,
+    paths: impl IntoIterator<Item = &'a str>,
+) -> BTreeMap<String, String> {
+    let registry = levers(scenario);
+    let item_name = |item: &str| {
+        registry
+            .iter()
+            .filter(|lever| lever.path.split('.').next() == Some(item))
+            .find_map(|lever| {
+                lever
+                    .label
+                    .split_once(": ")
+                    .map(|(name, _)| name.to_owned())
+            })
+    };
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let label = match registry.iter().find(|lever| lever.path == path) {
+                Some(lever) => lever.label.clone(),
+                None => {
+                    let (item, field) = path.split_once('.')?;
+                    format!("{}: {}", item_name(item)?, field.replace(['_', '.'], " "))
+                }
+            };
+            Some((path.to_owned(), label))
+        })
+        .collect()
 }
 
 /// Ids are short lower-case slugs, because they become lever paths.
@@ -461,6 +510,7 @@ pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError
     if issues.is_empty() {
         Ok(ValidScenario(scenario))
     } else {
-        Err(ValidationError { issues })
+        let labels = field_labels(&scenario, issues.iter().map(|issue| issue.path.as_str()));
+        Err(ValidationError { issues, labels })
     }
 }
