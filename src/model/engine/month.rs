@@ -103,6 +103,8 @@ impl<'a> MonthState<'a> {
     }
 
     /// One month, section by section, in the spec's order; its row goes to the outcome.
+    // Inlined into the run so the month state is a local the optimiser keeps in registers.
+    #[inline(always)]
     pub(super) fn step(&mut self, t: usize) -> Result<(), ModelError> {
         self.t = t;
         self.ti = t as i32;
