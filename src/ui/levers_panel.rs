@@ -59,7 +59,8 @@ impl LeversPanel {
             }
         });
         ui.separator();
-        // When no lever alone avoids a breach, say it once here rather than under every slider.
+        // Whether no lever alone avoids a breach is said once here rather than under every
+        // slider; under a slider goes only how far its first breach month moves.
         let generation = document.generation();
         let computed: Vec<&LeverShading> = self
             .visible
@@ -67,16 +68,23 @@ impl LeversPanel {
             .filter_map(|path| shading.shading(path, generation))
             .collect();
         let all_breach = !computed.is_empty() && computed.iter().all(|s| s.breaches_everywhere());
-        if all_breach {
-            ui.label(
-                RichText::new(
-                    "No lever alone avoids a breach here: every track is red end to end. A tick \
-                     on a track marks where the first breach month moves; the line under a \
-                     slider says how far.",
-                )
-                .small()
-                .color(theme::CHANGED_MARK),
-            );
+        let some_breach = computed.iter().any(|s| s.breaches_everywhere());
+        let note = if all_breach {
+            Some(
+                "No lever alone avoids a breach here: every track is red end to end. A tick on a \
+                 track marks where the first breach month moves; the line under a slider says \
+                 how far.",
+            )
+        } else if some_breach {
+            Some(
+                "A track red end to end: no value of that lever alone avoids a breach. A tick on \
+                 it marks where the first breach month moves; the line under it says how far.",
+            )
+        } else {
+            None
+        };
+        if let Some(note) = note {
+            ui.label(RichText::new(note).small().color(theme::CHANGED_MARK));
         }
         self.visible.clear();
         let filter = self.filter.trim().to_lowercase();
@@ -117,7 +125,7 @@ impl LeversPanel {
                                 }
                                 let shade = shading.shading(&lever.path, document.generation());
                                 ui.push_id(&lever.path, |ui| {
-                                    self.lever_ui(ui, document, lever, shade, all_breach, commands);
+                                    self.lever_ui(ui, document, lever, shade, commands);
                                 });
                                 ui.add_space(4.0);
                             }
@@ -132,7 +140,6 @@ impl LeversPanel {
         document: &Document,
         lever: &Lever,
         shade: Option<&LeverShading>,
-        said_above: bool,
         commands: &mut Vec<Command>,
     ) {
         let baseline = document.baseline_lever(&lever.path);
@@ -215,14 +222,11 @@ impl LeversPanel {
             }
             self.entry_ui(ui, lever, label.id, commands);
         });
-        // An all-red track says nothing: say so, and where the first breach moves instead.
-        let note = if said_above {
-            shade
-                .and_then(LeverShading::first_breach_moves)
-                .map(|moves| format!("{}{}.", moves[..1].to_uppercase(), &moves[1..]))
-        } else {
-            shade.and_then(LeverShading::first_breach_text)
-        };
+        // An all-red track says nothing (the panel's note above says why): say where the first
+        // breach moves instead, when it does.
+        let note = shade
+            .and_then(LeverShading::first_breach_moves)
+            .map(|moves| format!("{}{}.", moves[..1].to_uppercase(), &moves[1..]));
         if let Some(note) = note {
             ui.label(RichText::new(note).small().weak());
         }
