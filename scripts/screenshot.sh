@@ -5,7 +5,7 @@
 #
 # SCREENSHOT_CLICK="X Y; X Y; …" clicks there first, in order (a menu, a preset, a tab). The
 # README's backtest shot opens actual-2025 from the File menu on the breakdown tab:
-#   SCREENSHOT_CLICK="20 12; 52 144; 584 128" scripts/screenshot.sh assets/backtest.png
+#   SCREENSHOT_CLICK="20 12; 52 144; 584 281" scripts/screenshot.sh assets/backtest.png
 #
 # Needs Xvfb and ImageMagick (apt-get install -y xvfb imagemagick). Uses a throwaway HOME so a
 # saved session never changes what is shown: the app opens on the embedded s1-base scenario.
