@@ -5,6 +5,7 @@
 //! dropped files, polls file jobs and applies the queued commands; [`eframe::App::ui`] draws.
 //! Views only read the document and push commands ([`ViewContext`]).
 
+mod central;
 mod inspect;
 mod session;
 
@@ -12,29 +13,26 @@ use eframe::egui;
 use std::path::Path;
 use std::time::Instant;
 
-use eframe::egui::{RichText, Ui, ViewportCommand};
+use eframe::egui::{Ui, ViewportCommand};
 
 use super::breach_map_tab::BreachMapTab;
 use super::breach_shading::BreachShading;
-use super::charts::{self, ChartData, Ghost};
+use super::charts::ChartData;
 use super::chrome::{self, FrameStats};
 use super::command::{BaselineSource, Command};
 use super::document::{Document, Origin};
 use super::file_menu::FileMenu;
 use super::files::{self, FileCommandError, Files, SaveTarget};
-use super::kpi_strip;
 use super::ledger::LedgerView;
 use super::levers_panel::LeversPanel;
 use super::montecarlo_tab::MonteCarloTab;
-use super::overlay::{self, PinnedBaseline};
+use super::overlay::PinnedBaseline;
 use super::story::StoryHeader;
-use super::theme;
 use super::tornado_tab::TornadoTab;
 use super::undo::{Step, UndoHistory};
-use super::view::{Tab, View, ViewContext};
+use super::view::{Tab, ViewContext};
 use super::warnings_strip::WarningsStrip;
 use crate::model::{LeverError, Scenario, ValidScenario, set_lever, validate};
-use crate::report::format::lever_value_text;
 
 /// Options from the command line.
 #[derive(Clone, Copy, Debug, Default)]
@@ -160,7 +158,7 @@ impl WhatIfApp {
                 // A drag says nothing each frame; a click elsewhere (tornado, map) says what
                 // it set, since the lever it moved may be out of sight.
                 if accepted && !dragging {
-                    self.status = format!("Set {}", self.levers_text(&[path.as_str()]));
+                    self.status = format!("Set {}", self.document.levers_text(&[path.as_str()]));
                 }
             }
             Command::SetLevers { values } => {
@@ -175,7 +173,7 @@ impl WhatIfApp {
                 });
                 if accepted {
                     let paths: Vec<&str> = values.iter().map(|(path, _)| path.as_str()).collect();
-                    self.status = format!("Set {}", self.levers_text(&paths));
+                    self.status = format!("Set {}", self.document.levers_text(&paths));
                 }
             }
             Command::ResetLever { path } => {
@@ -185,7 +183,7 @@ impl WhatIfApp {
                     .map(|lever| lever.value.clone())
                     && self.edit(&path, false, |scenario| set_lever(scenario, &path, &value))
                 {
-                    self.status = format!("Reset {}", self.levers_text(&[path.as_str()]));
+                    self.status = format!("Reset {}", self.document.levers_text(&[path.as_str()]));
                 }
             }
             Command::ResetAll => {
@@ -298,26 +296,6 @@ impl WhatIfApp {
         }
     }
 
-    /// The levers at `paths` by label with their values now: "OpenAI contract: ramp months to
-    /// 6 months".
-    fn levers_text(&self, paths: &[&str]) -> String {
-        let levers = self.document.levers();
-        paths
-            .iter()
-            .map(
-                |path| match levers.iter().find(|lever| lever.path == *path) {
-                    Some(lever) => format!(
-                        "{} to {}",
-                        lever.label,
-                        lever_value_text(&lever.value, lever.unit)
-                    ),
-                    None => (*path).to_owned(),
-                },
-            )
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
     fn pin(&mut self, source: BaselineSource) {
         let (name, valid) = match source {
             BaselineSource::Current => (
@@ -414,78 +392,6 @@ impl WhatIfApp {
             Ok(outcome) => ChartData::new(outcome, self.document.scenario()),
             Err(_) => ChartData::default(),
         };
-    }
-
-    fn central_ui(&mut self, ui: &mut Ui) {
-        chrome::error_banner_ui(ui, &mut self.error);
-        let outcome = match self.document.outcome() {
-            Ok(outcome) => outcome,
-            Err(err) => {
-                ui.label(
-                    RichText::new(format!("The model cannot run this scenario: {err}"))
-                        .color(theme::ERROR_TEXT),
-                );
-                return;
-            }
-        };
-        let mut view = ViewContext {
-            document: &self.document,
-            commands: &mut self.commands,
-        };
-        self.story.ui(ui, &mut view);
-        kpi_strip::strip_ui(ui, outcome, view.document.scenario());
-        self.warnings_strip.ui(ui, &mut view);
-        ui.add_space(4.0);
-        // Wrapped: in a narrow window the last tabs and the pin button go to a second row
-        // rather than off the edge.
-        ui.horizontal_wrapped(|ui| {
-            for (tab, label) in Tab::ALL {
-                ui.selectable_value(&mut self.tab, tab, label);
-            }
-            ui.separator();
-            overlay::pin_controls_ui(
-                ui,
-                self.pinned.as_ref().map(|pinned| pinned.name.as_str()),
-                view.commands,
-            );
-        });
-        ui.separator();
-        let mut ghosts = Vec::new();
-        if let Some(pinned) = &self.pinned {
-            ghosts.push(Ghost {
-                name: &pinned.name,
-                data: &pinned.chart_data,
-            });
-        }
-        if let Some(before) = &self.drag_ghost {
-            ghosts.push(Ghost {
-                name: "before the drag",
-                data: before,
-            });
-        }
-        match self.tab {
-            Tab::Charts => {
-                let title_height = 22.0;
-                let available = ui.available_height() - 2.0 * title_height - 8.0;
-                let cash_height = (available * 0.58).max(140.0);
-                let headroom_height = (available - cash_height).max(110.0);
-                ui.label(
-                    RichText::new("Cash and liquidity ($B) — minimum-liquidity threshold dashed")
-                        .strong(),
-                );
-                charts::cash_chart_ui(ui, &self.chart_data, &ghosts, cash_height);
-                ui.label(RichText::new("Covenant headroom (%) — below 0 % is a breach").strong());
-                charts::headroom_chart_ui(ui, &self.chart_data, &ghosts, headroom_height);
-            }
-            Tab::Breakdown => charts::breakdown_ui(ui, &self.chart_data),
-            Tab::Ledger => self.ledger.ui(ui, &mut view),
-            Tab::Compare => {
-                overlay::comparison_ui(ui, self.pinned.as_ref(), view.document.scenario(), outcome);
-            }
-            Tab::Tornado => self.tornado.ui(ui, &mut view),
-            Tab::BreachMap => self.breach_map.ui(ui, &mut view),
-            Tab::MonteCarlo => self.montecarlo.ui(ui, &mut view),
-        }
     }
 }
 

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::model::{Lever, ModelError, Outcome, Scenario, ValidScenario, levers, run};
+use crate::report::format::lever_value_text;
 
 /// Why the document has no outcome to show or export.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -115,6 +116,26 @@ impl Document {
     /// Every lever with its current value, in registry order.
     pub fn levers(&self) -> &[Lever] {
         &self.levers
+    }
+
+    /// The levers at `paths` by label with their values now: "OpenAI contract: ramp months to
+    /// 6 months".
+    pub fn levers_text(&self, paths: &[&str]) -> String {
+        let levers = self.levers();
+        paths
+            .iter()
+            .map(
+                |path| match levers.iter().find(|lever| lever.path == *path) {
+                    Some(lever) => format!(
+                        "{} to {}",
+                        lever.label,
+                        lever_value_text(&lever.value, lever.unit)
+                    ),
+                    None => (*path).to_owned(),
+                },
+            )
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     /// The loaded preset's lever at `path`, if it has one.
