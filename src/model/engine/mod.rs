@@ -103,7 +103,9 @@ pub(crate) fn run_scenario_into(
 
     SCRATCH.with_borrow_mut(|scratch| {
         let mut state = MonthState::open(&plan, scenario.opening.cash, outcome, scratch);
-        (0..horizon).try_for_each(|t| state.step(t))
+        let months = (0..horizon).try_for_each(|t| state.step(t));
+        state.finish(outcome, scratch);
+        months
     })?;
 
     outcome.backtest = summary::backtest(&scenario.reported, &outcome.months)?;

@@ -46,11 +46,22 @@ struct Figures {
     liquidity: Decimal,
 }
 
-/// The state a run carries from month to month, and the month being computed.
+/// The ledger's per-month columns while they are written.
+struct Columns {
+    months: Vec<MonthRow>,
+    stream_revenue: Vec<Decimal>,
+    facilities: Vec<FacilityMonth>,
+    covenants: Vec<Option<CovenantTest>>,
+}
+
+/// The state a run carries from month to month, and the month being computed. It owns its
+/// buffers for the run (taken from the outcome and the scratch, given back by
+/// [`MonthState::finish`]): held by value, the optimiser keeps their pointers in registers,
+/// where through `&mut` borrows it reloads them after every store (~10 % of a run).
 pub(super) struct MonthState<'a> {
     plan: &'a Plan,
-    out: &'a mut Outcome,
-    s: &'a mut Scratch,
+    out: Columns,
+    s: Scratch,
     cash: Decimal,
     /// Σ balances, kept up to date as they move rather than re-added every month.
     debt: Decimal,
@@ -67,9 +78,16 @@ impl<'a> MonthState<'a> {
     pub(super) fn open(
         plan: &'a Plan,
         opening_cash: Decimal,
-        out: &'a mut Outcome,
-        s: &'a mut Scratch,
+        outcome: &mut Outcome,
+        scratch: &mut Scratch,
     ) -> Self {
+        let mut s = std::mem::take(scratch);
+        let mut out = Columns {
+            months: std::mem::take(&mut outcome.months),
+            stream_revenue: std::mem::take(&mut outcome.stream_revenue),
+            facilities: std::mem::take(&mut outcome.facilities),
+            covenants: std::mem::take(&mut outcome.covenants),
+        };
         let facility_count = plan.facilities.len();
         s.balances.clear();
         s.balances
@@ -100,6 +118,16 @@ impl<'a> MonthState<'a> {
             ti: 0,
             m: Figures::default(),
         }
+    }
+
+    /// Gives the buffers back: the ledger's columns to `outcome`, the per-facility state to
+    /// `scratch` for the next run.
+    pub(super) fn finish(self, outcome: &mut Outcome, scratch: &mut Scratch) {
+        outcome.months = self.out.months;
+        outcome.stream_revenue = self.out.stream_revenue;
+        outcome.facilities = self.out.facilities;
+        outcome.covenants = self.out.covenants;
+        *scratch = self.s;
     }
 
     /// One month, section by section, in the spec's order; its row goes to the outcome.
@@ -226,7 +254,7 @@ impl<'a> MonthState<'a> {
     fn facility_service(&mut self) {
         let (t, ti) = (self.t, self.ti);
         let facility_count = self.plan.facilities.len();
-        let s = &mut *self.s;
+        let s = &mut self.s;
         let total_draws = self.m.draws;
         for (f, facility) in self.plan.facilities.iter().enumerate() {
             let opening = s.balances[f];
