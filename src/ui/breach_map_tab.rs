@@ -5,7 +5,7 @@
 use eframe::egui;
 use eframe::egui::{ComboBox, Pos2, Rect, RichText, Sense, Stroke, Ui};
 
-use super::background::{POLL_INTERVAL, Task};
+use super::background::{JobKey, POLL_INTERVAL, Task};
 use super::command::Command;
 use super::document::Document;
 use super::format::plot_f64;
@@ -18,7 +18,17 @@ use crate::model::{Lever, LeverKind, LeverValue};
 use crate::report::{kpi_choices, kpi_label, kpi_value_text};
 
 /// What a map was computed for: generation, x path, y path, KPI, steps.
-pub type MapKey = (u64, String, String, Kpi, usize);
+/// What a breach map is computed for, besides the scenario: its two levers, KPI and size.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MapSettings {
+    pub x_path: String,
+    pub y_path: String,
+    pub kpi: Kpi,
+    pub steps: usize,
+}
+
+/// A breach-map job: the scenario generation and the settings.
+pub type MapKey = JobKey<MapSettings>;
 
 pub const DEFAULT_X: &str = "rates.sofr_pct";
 pub const DEFAULT_Y: &str = "core_scientific.delay_months";
@@ -102,12 +112,14 @@ impl BreachMapTab {
     }
 
     fn key(&self, document: &Document) -> MapKey {
-        (
+        JobKey::new(
             document.generation(),
-            self.x_path.clone(),
-            self.y_path.clone(),
-            self.kpi.clone(),
-            self.steps,
+            MapSettings {
+                x_path: self.x_path.clone(),
+                y_path: self.y_path.clone(),
+                kpi: self.kpi.clone(),
+                steps: self.steps,
+            },
         )
     }
 

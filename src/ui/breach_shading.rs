@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use eframe::egui;
 use rayon::prelude::*;
 
-use super::background::{POLL_INTERVAL, Progress, Task};
+use super::background::{JobKey, POLL_INTERVAL, Progress, Task};
 use super::document::Document;
 use super::format::plot_f64;
 use crate::model::analysis::{
@@ -26,8 +26,8 @@ use crate::model::analysis::{
 use crate::model::{Lever, LeverKind, LeverValue, Month, Scenario};
 use crate::report::format::{lever_value_text, signed_margin};
 
-/// Generation and the lever paths asked for.
-type ShadingKey = (u64, Vec<String>);
+/// A shading job: the scenario generation and the lever paths asked for.
+type ShadingKey = JobKey<Vec<String>>;
 type ShadingResult = Vec<(String, LeverShading)>;
 
 /// How many values along a fully breaching lever get their first breach month.
@@ -261,11 +261,11 @@ impl BreachShading {
     /// pointer is down (a drag refreshes when it ends).
     pub fn update(&mut self, ctx: &egui::Context, document: &Document, visible: &[String]) {
         if self.task.poll()
-            && let Some(((generation, _), results)) = self.task.result()
+            && let Some((key, results)) = self.task.result()
         {
             for (path, ranges) in results {
                 self.ranges
-                    .insert(path.clone(), (*generation, ranges.clone()));
+                    .insert(path.clone(), (key.generation, ranges.clone()));
             }
         }
         let generation = document.generation();
@@ -281,19 +281,22 @@ impl BreachShading {
         if missing.is_empty() || ctx.input(|input| input.pointer.any_down()) {
             return;
         }
-        let key = (generation, missing);
+        let key = JobKey::new(generation, missing);
         if self.task.running_key() == Some(&key) {
             return;
         }
         // The lever set being computed covers these paths already: let it finish.
-        if let Some((g, paths)) = self.task.running_key()
-            && *g == generation
-            && key.1.iter().all(|path| paths.contains(path))
+        if let Some(running) = self.task.running_key()
+            && running.generation == generation
+            && key
+                .settings
+                .iter()
+                .all(|path| running.settings.contains(path))
         {
             return;
         }
         let scenario = document.scenario().clone();
-        let paths = key.1.clone();
+        let paths = key.settings.clone();
         self.task.request(ctx, key, paths.len(), move |progress| {
             paths
                 .par_iter()

@@ -7,7 +7,7 @@ use eframe::egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoint, PlotPoints};
 use rust_decimal::Decimal;
 
-use super::background::{POLL_INTERVAL, Task};
+use super::background::{JobKey, POLL_INTERVAL, Task};
 use super::charts::{billions_axis, billions_text_dp, legend_corner, month_axis, month_grid};
 use super::document::Document;
 use super::format::plot_f64;
@@ -21,7 +21,7 @@ use crate::model::{LeverValue, Scenario};
 use crate::report::format::busd;
 
 /// What a run was for: scenario generation and spec (its runs included).
-pub type McKey = (u64, MonteCarloSpec);
+pub type McKey = JobKey<MonteCarloSpec>;
 
 /// The runs when the spec does not say otherwise.
 pub const DEFAULT_RUNS: u32 = 10_000;
@@ -157,11 +157,15 @@ impl MonteCarloTab {
         let total = spec.runs as usize;
         self.cancelled = false;
         let job_spec = spec.clone();
-        self.task
-            .start(ctx, (document.generation(), spec), total, move |progress| {
+        self.task.start(
+            ctx,
+            JobKey::new(document.generation(), spec),
+            total,
+            move |progress| {
                 monte_carlo(&scenario, &job_spec, &progress.done, &progress.cancel)
                     .map_err(|err| err.to_string())
-            });
+            },
+        );
     }
 
     pub fn cancel(&mut self) {
@@ -240,7 +244,7 @@ impl View for MonteCarloTab {
                 return;
             }
         };
-        if key.0 != document.generation() {
+        if key.generation != document.generation() {
             ui.label(
                 RichText::new(
                     "These results are for an earlier version of the scenario; run again.",
@@ -260,10 +264,10 @@ impl MonteCarloTab {
         let stale = self
             .warnings
             .as_ref()
-            .is_none_or(|((g, s), _)| *g != generation || s != spec);
+            .is_none_or(|(key, _)| key.generation != generation || key.settings != *spec);
         if stale {
             let warnings = spec_warnings(document.scenario(), spec);
-            self.warnings = Some(((generation, spec.clone()), warnings));
+            self.warnings = Some((JobKey::new(generation, spec.clone()), warnings));
         }
         let Some((_, warnings)) = &self.warnings else {
             return;
