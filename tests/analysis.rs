@@ -3,8 +3,6 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use clap::Parser;
-use coreweave_whatif::cli::{Cli, execute};
 use coreweave_whatif::model::analysis::{
     Axis, Condition, Distribution, Kpi, LeverRange, MonteCarloSpec, Side, SolveOutcome, SpanRule,
     Tornado, breach_map, breach_ranges, failing_ranges, monte_carlo, solve, tornado_of,
@@ -17,6 +15,9 @@ use coreweave_whatif::model::{
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::Value;
+
+mod common;
+use common::cli;
 
 fn preset(name: &str) -> Scenario {
     let (_, text) = SHIPPED_PRESETS
@@ -542,15 +543,6 @@ fn monte_carlo_counts_progress_and_stops_when_cancelled() {
         .expect_err("cancelled before it started");
     assert_eq!(err.to_string(), "cancelled");
     assert_eq!(progress.load(Ordering::Relaxed), 0);
-}
-
-fn cli(args: &[&str]) -> Result<String, String> {
-    let cli = Cli::try_parse_from(std::iter::once("coreweave-whatif").chain(args.iter().copied()))
-        .map_err(|err| err.to_string())?;
-    let command = cli.command.ok_or("no command")?;
-    let mut out = Vec::new();
-    execute(command, &mut out).map_err(|err| format!("{err:#}"))?;
-    String::from_utf8(out).map_err(|err| err.to_string())
 }
 
 #[test]

@@ -6,8 +6,6 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 
-use clap::Parser;
-use coreweave_whatif::cli::{Cli, execute};
 use coreweave_whatif::model::analysis::{
     Kpi, MonteCarloSpec, SpanRule, TornadoSpans, monte_carlo, tornado_of,
 };
@@ -19,16 +17,10 @@ use coreweave_whatif::report::format::grouped;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-const PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/presets/management-plan.ron");
+mod common;
+use common::cli;
 
-fn cli(args: &[&str]) -> Result<String, String> {
-    let cli = Cli::try_parse_from(std::iter::once("coreweave-whatif").chain(args.iter().copied()))
-        .map_err(|err| err.to_string())?;
-    let command = cli.command.ok_or("no command")?;
-    let mut out = Vec::new();
-    execute(command, &mut out).map_err(|err| format!("{err:#}"))?;
-    String::from_utf8(out).map_err(|err| err.to_string())
-}
+const PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/presets/management-plan.ron");
 
 fn json(args: &[&str]) -> Value {
     let text = cli(&[args, &["--format", "json"]].concat())

@@ -3,8 +3,6 @@
 
 use std::path::Path;
 
-use clap::Parser;
-use coreweave_whatif::cli::{Cli, execute};
 use coreweave_whatif::model::money::round_for_display;
 use coreweave_whatif::model::scenario::CovenantTerms;
 use coreweave_whatif::model::{LeverValue, default_scenario, run};
@@ -14,17 +12,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 mod common;
-use common::{harness, scratch_dir};
-
-/// Runs the CLI with `args`; returns what it printed.
-fn cli(args: &[&str]) -> Result<String, String> {
-    let cli = Cli::try_parse_from(std::iter::once("coreweave-whatif").chain(args.iter().copied()))
-        .map_err(|err| err.to_string())?;
-    let command = cli.command.ok_or("no subcommand")?;
-    let mut out = Vec::new();
-    execute(command, &mut out).map_err(|err| format!("{err:#}"))?;
-    String::from_utf8(out).map_err(|err| err.to_string())
-}
+use common::{cli, harness, scratch_dir};
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))

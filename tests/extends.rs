@@ -5,8 +5,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use clap::Parser;
-use coreweave_whatif::cli::{Cli, execute};
 use coreweave_whatif::io::{self as preset_file, FileError};
 use coreweave_whatif::model::extends::{
     ExtendsFile, MAX_DEPTH, changes_against, unchangeable_differences,
@@ -21,7 +19,7 @@ use coreweave_whatif::ui::Command;
 use rust_decimal_macros::dec;
 
 mod common;
-use common::{harness, scratch_dir, shipped};
+use common::{cli, harness, scratch_dir, shipped};
 
 /// Writes `text` as `dir/name` and returns its path.
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -62,17 +60,6 @@ fn load_error(path: &Path) -> String {
 /// A contract no shipped preset has.
 const ACME: &str =
     r#"(id: "acme", customer: "Acme", total_value: "1200", start: "2026-01", term_months: 24)"#;
-
-/// Runs `coreweave-whatif ARGS…` in-process; its output, or its error.
-fn cli(args: &[&str]) -> Result<String, String> {
-    let parsed =
-        Cli::try_parse_from(std::iter::once("coreweave-whatif").chain(args.iter().copied()))
-            .map_err(|err| err.to_string())?;
-    let command = parsed.command.ok_or("no subcommand")?;
-    let mut out = Vec::new();
-    execute(command, &mut out).map_err(|err| format!("{err:#}"))?;
-    String::from_utf8(out).map_err(|err| err.to_string())
-}
 
 #[test]
 fn it_resolves_as_base_then_remove_then_add_then_changes() {

@@ -118,3 +118,16 @@ pub fn harness_with_builtin_dialog()
     harness.run();
     harness
 }
+
+/// Runs `coreweave-whatif ARGS…` in-process; what it printed, or its error with its causes.
+pub fn cli(args: &[&str]) -> Result<String, String> {
+    use clap::Parser;
+    use coreweave_whatif::cli::{Cli, execute};
+    let parsed =
+        Cli::try_parse_from(std::iter::once("coreweave-whatif").chain(args.iter().copied()))
+            .map_err(|err| err.to_string())?;
+    let command = parsed.command.ok_or("no subcommand")?;
+    let mut out = Vec::new();
+    execute(command, &mut out).map_err(|err| format!("{err:#}"))?;
+    String::from_utf8(out).map_err(|err| err.to_string())
+}
