@@ -160,7 +160,7 @@ pub fn execute(command: Command, out: &mut dyn Write) -> Result<bool> {
         } => {
             let valid = load_scenario(&scenario)?;
             let outcome = run(&valid)?;
-            let precision = precision(exact);
+            let precision = Precision::exact_if(exact);
             let text = match format {
                 LedgerFormat::Table => ledger_table(&outcome),
                 LedgerFormat::Csv => ledger_csv(&outcome, precision),
@@ -185,7 +185,7 @@ pub fn execute(command: Command, out: &mut dyn Write) -> Result<bool> {
         } => {
             let valid = load_scenario(&scenario)?;
             let outcome = run(&valid)?;
-            let precision = precision(exact);
+            let precision = Precision::exact_if(exact);
             let text = match format {
                 TextFormat::Text => kpis_text(&outcome, valid.scenario(), precision),
                 TextFormat::Json => {
@@ -254,14 +254,6 @@ pub fn execute(command: Command, out: &mut dyn Write) -> Result<bool> {
         Command::Montecarlo(args) => crate::cli_analysis::execute_montecarlo(&args, out)?,
     }
     Ok(true)
-}
-
-fn precision(exact: bool) -> Precision {
-    if exact {
-        Precision::Exact
-    } else {
-        Precision::Cents
-    }
 }
 
 /// The memo of the scenario in `args`, against `baseline`, written to `path` with its charts.

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use crate::model::backtest::Figure;
 use crate::model::levers::LeverValue;
-use crate::model::money::round_for_display;
+use crate::model::money::{DISPLAY_DP, round_for_display};
 use crate::model::outcome::CovenantTest;
 use crate::model::scenario::CovenantTerms;
 
@@ -30,16 +30,30 @@ pub fn busd(value_musd: Decimal) -> String {
 pub fn figure_text(figure: Figure, value: Decimal) -> String {
     match figure {
         Figure::MwOnline => mw_text(value),
-        _ => {
-            let rounded = round_for_display(value);
-            let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
-                "-"
-            } else {
-                ""
-            };
-            format!("{sign}${}M", grouped(rounded.abs(), 2))
-        }
+        _ => cents_musd(value),
     }
+}
+
+/// An amount in $M to the cent, grouped, the sign before the currency: `-$1,234.56M`
+/// (`$0.00M` for what rounds to zero).
+pub fn cents_musd(value_musd: Decimal) -> String {
+    let rounded = round_for_display(value_musd);
+    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    format!("{sign}${}M", grouped(rounded.abs(), DISPLAY_DP))
+}
+
+/// The decimal places that show `value`: `least`, or as many more (up to six) as it takes for
+/// a value that is not zero to show a digit, so a breach never reads as zero.
+pub fn places_to_show(value: Decimal, least: u32) -> u32 {
+    let mut dp = least;
+    while dp < 6 && !value.is_zero() && value.round_dp(dp).is_zero() {
+        dp += 1;
+    }
+    dp
 }
 
 /// A reported or modelled figure short, for a chart's hover: `$1.21B` or `470 MW`.
@@ -64,10 +78,7 @@ pub fn pct_text(value: Decimal) -> String {
 /// or as many more (up to six) as it takes for a value that is not zero to show a digit, so a
 /// breach never reads `0.0 %` and its sign is never rounded away.
 pub fn signed_pct(value: Decimal) -> String {
-    let mut dp = 1;
-    while dp < 6 && !value.is_zero() && value.round_dp(dp).is_zero() {
-        dp += 1;
-    }
+    let dp = places_to_show(value, 1);
     let rounded = value.round_dp(dp);
     let sign = if value.is_sign_negative() && !value.is_zero() {
         "-"
@@ -145,15 +156,12 @@ pub fn covenant_test_text(terms: &CovenantTerms, test: &CovenantTest) -> String 
 /// A signed amount in $M to the cent, grouped: `+$1,234.56M`, `-$8.00M` (a margin over a
 /// limit, a month's cash against zero).
 pub fn signed_musd(value_musd: Decimal) -> String {
-    let rounded = round_for_display(value_musd);
-    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
-        "-"
-    } else if rounded.is_zero() {
-        ""
+    let text = cents_musd(value_musd);
+    if round_for_display(value_musd) > Decimal::ZERO {
+        format!("+{text}")
     } else {
-        "+"
-    };
-    format!("{sign}${}M", grouped(rounded.abs(), 2))
+        text
+    }
 }
 
 /// A signed amount in $M under $1B, in $B from there: `+$120.00M`, `-$14.02B` (a margin the

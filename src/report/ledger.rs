@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Map, Value, json};
 
-use super::format::{grouped, pct_text, signed_pct};
+use super::format::{cents_musd, pct_text, places_to_show, signed_pct};
 use super::kpi_text::{KpiUnit, kpi_figure, kpi_unit};
 use crate::model::analysis::{Kpi, funding_need_by_quarter};
 use crate::model::money::{DISPLAY_DP, round_for_display};
@@ -23,6 +23,11 @@ pub enum Precision {
 }
 
 impl Precision {
+    /// `Exact` when the user asked for every digit (`--exact`), else `Cents`.
+    pub fn exact_if(exact: bool) -> Self {
+        if exact { Self::Exact } else { Self::Cents }
+    }
+
     /// An amount in $M as plain digits: `654.45`, or every digit (`654.4500000001`).
     pub fn money(self, value: Decimal) -> String {
         match self {
@@ -37,10 +42,7 @@ impl Precision {
         match self {
             Self::Exact => value.normalize().to_string(),
             Self::Cents => {
-                let mut dp = DISPLAY_DP;
-                while dp < 6 && !value.is_zero() && value.round_dp(dp).is_zero() {
-                    dp += 1;
-                }
+                let dp = places_to_show(value, DISPLAY_DP);
                 value
                     .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
                     .normalize()
@@ -193,16 +195,17 @@ pub fn kpis_json(outcome: &Outcome, scenario: &Scenario, precision: Precision) -
 
 /// `-$1,234.56M`, or every digit (`-$1234.5600000001M`); the sign before the currency.
 fn money_text(value: Decimal, precision: Precision) -> String {
-    let digits = match precision {
-        Precision::Cents => grouped(round_for_display(value).abs(), DISPLAY_DP),
-        Precision::Exact => value.abs().normalize().to_string(),
-    };
-    let shown_negative = match precision {
-        Precision::Cents => !round_for_display(value).is_zero() && value.is_sign_negative(),
-        Precision::Exact => !value.is_zero() && value.is_sign_negative(),
-    };
-    let sign = if shown_negative { "-" } else { "" };
-    format!("{sign}${digits}M")
+    match precision {
+        Precision::Cents => cents_musd(value),
+        Precision::Exact => {
+            let sign = if value.is_sign_negative() && !value.is_zero() {
+                "-"
+            } else {
+                ""
+            };
+            format!("{sign}${}M", value.abs().normalize())
+        }
+    }
 }
 
 /// The KPIs of `outcome` as a short report. A ratio covenant's headroom is a percentage with a
