@@ -15,12 +15,13 @@ use crate::cli_scenario::{ScenarioArgs, load_scenario};
 use crate::model::Month;
 use crate::model::analysis::grid::DEFAULT_STEPS;
 use crate::model::analysis::{
-    Axis, BreachMap, Condition, Distribution, Kpi, LeverRange, LeverSpan, Margin, MonteCarloResult,
-    MonteCarloSpec, Side, Solution, SolveOutcome, SpanRule, Tornado, TornadoSpans, axis_with_spans,
-    breach_map_on, default_distribution, failing_ranges_on, monte_carlo, solve_on, spec_warnings,
-    tornado_of,
+    Axis, BreachMap, Condition, Crossing, Distribution, Kpi, LeverRange, LeverSpan, Margin,
+    MonteCarloResult, MonteCarloSpec, Side, Solution, SolveOutcome, SpanRule, Tornado,
+    TornadoSpans, axis_with_spans, breach_map_on, default_distribution, failing_ranges_on,
+    monte_carlo, solve_on, spec_warnings, tornado_of,
 };
 use crate::model::money::round_for_display;
+use crate::report::Precision;
 use crate::report::format::{grouped, share_pct, signed_musd, signed_pct};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -146,17 +147,13 @@ pub struct MonteCarloArgs {
 /// How figures are written: rounded for reading (money to $0.01M) or in full (`--exact`).
 #[derive(Clone, Copy)]
 struct Numbers {
-    exact: bool,
+    precision: Precision,
 }
 
 impl Numbers {
     /// A decimal for a file (CSV, JSON): rounded to 0.01 unless exact.
     fn plain(self, value: Decimal) -> String {
-        if self.exact {
-            value.normalize().to_string()
-        } else {
-            format!("{:.2}", round_for_display(value))
-        }
+        self.precision.money(value)
     }
 
     fn plain_or_null(self, value: Option<Decimal>) -> Value {
@@ -168,7 +165,7 @@ impl Numbers {
         let Some(value) = value else {
             return "n/a".to_owned();
         };
-        if self.exact {
+        if self.precision == Precision::Exact {
             return value.normalize().to_string();
         }
         match unit {
@@ -180,7 +177,7 @@ impl Numbers {
 
     /// A margin in its unit, signed: `-8.0 %`, `+$12.30M`, `+3 months`.
     fn margin(self, unit: &str, value: Decimal) -> String {
-        if self.exact {
+        if self.precision == Precision::Exact {
             return format!("{} {unit}", value.normalize());
         }
         match unit {
@@ -193,6 +190,20 @@ impl Numbers {
             ),
         }
     }
+}
+
+/// Both sides of a crossing, what decided each and by how much:
+/// `holds at 2 months: dscr min +1.7 % (2025-12); fails at 3 months: dscr 2025-12 -4.6 %`.
+fn sides_text(crossing: &Crossing, unit: &str, numbers: Numbers) -> String {
+    format!(
+        "{} at {}{unit}: {}; {} at {}{unit}: {}",
+        verdict_word(&crossing.at_below),
+        crossing.below,
+        margin_text(&crossing.at_below, numbers),
+        verdict_word(&crossing.at_above),
+        crossing.above,
+        margin_text(&crossing.at_above, numbers)
+    )
 }
 
 /// `holds at 0: dscr min +7.2 % (2026-03)` / `fails at 1: dscr 2025-12 -8.0 %`, without the
@@ -255,7 +266,9 @@ pub fn execute_solve(args: &SolveArgs, out: &mut dyn Write) -> Result<()> {
     let axis = axis_with_spans(base, &args.lever, &spans)?;
     let solution = solve_on(base, &axis, &condition)?;
     let failing = failing_ranges_on(base, &axis, &condition)?;
-    let numbers = Numbers { exact: args.exact };
+    let numbers = Numbers {
+        precision: Precision::exact_if(args.exact),
+    };
     let text = match args.format {
         AnalysisFormat::Text => solve_text(&axis, &solution, &failing, numbers)?,
         AnalysisFormat::Json => {
@@ -319,29 +332,15 @@ fn solve_text(
     };
     writeln!(text, "threshold  {verdict}")?;
     if let Some(crossing) = solution.nearest.and_then(|k| solution.crossings.get(k)) {
-        writeln!(
-            text,
-            "broke      {} at {}{unit}: {}; {} at {}{unit}: {}",
-            verdict_word(&crossing.at_below),
-            crossing.below,
-            margin_text(&crossing.at_below, numbers),
-            verdict_word(&crossing.at_above),
-            crossing.above,
-            margin_text(&crossing.at_above, numbers)
-        )?;
+        writeln!(text, "broke      {}", sides_text(crossing, &unit, numbers))?;
     }
     writeln!(text, "crossings  {}", solution.crossings.len())?;
     for crossing in &solution.crossings {
         writeln!(
             text,
-            "  {}: {} at {}{unit}: {}; {} at {}{unit}: {}",
+            "  {}: {}",
             threshold_text(&crossing.below, &crossing.above, crossing.holds_on, &unit),
-            verdict_word(&crossing.at_below),
-            crossing.below,
-            margin_text(&crossing.at_below, numbers),
-            verdict_word(&crossing.at_above),
-            crossing.above,
-            margin_text(&crossing.at_above, numbers)
+            sides_text(crossing, &unit, numbers)
         )?;
     }
     let ranges: Vec<String> = failing
@@ -418,7 +417,9 @@ pub fn execute_tornado(args: &TornadoArgs, out: &mut dyn Write) -> Result<()> {
         ranges: parse_spans(base, &args.ranges)?,
     };
     let result = tornado_of(base, &kpi, &spans)?;
-    let numbers = Numbers { exact: args.exact };
+    let numbers = Numbers {
+        precision: Precision::exact_if(args.exact),
+    };
     let rule_text = match rule {
         SpanRule::Plausible => "plausible".to_owned(),
         SpanRule::RangeEnds => "range_ends".to_owned(),
@@ -543,7 +544,9 @@ pub fn execute_grid(args: &GridArgs, out: &mut dyn Write) -> Result<()> {
     let x_axis = axis(&args.x, &args.x_range, "--x-range")?;
     let y_axis = axis(&args.y, &args.y_range, "--y-range")?;
     let map = breach_map_on(base, &x_axis, &y_axis, &kpi, args.steps)?;
-    let numbers = Numbers { exact: args.exact };
+    let numbers = Numbers {
+        precision: Precision::exact_if(args.exact),
+    };
     let text = match args.format {
         GridFormat::Text => grid_text(&map, &x_axis, &y_axis, numbers),
         GridFormat::Csv => grid_csv(&map, numbers),
@@ -729,7 +732,9 @@ pub fn execute_montecarlo(args: &MonteCarloArgs, out: &mut dyn Write) -> Result<
         None => None,
     };
     let warnings = spec_warnings(base, &spec);
-    let numbers = Numbers { exact: args.exact };
+    let numbers = Numbers {
+        precision: Precision::exact_if(args.exact),
+    };
     let text = match args.format {
         AnalysisFormat::Text => montecarlo_text(&spec, &result, by.as_ref(), &warnings, numbers)?,
         AnalysisFormat::Json => {
