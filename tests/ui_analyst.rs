@@ -8,7 +8,7 @@ use coreweave_whatif::model::{Outcome, Scenario, ValidScenario, levers, parse_pr
 use coreweave_whatif::report::format::{busd, lever_value_text, signed_margin};
 use coreweave_whatif::ui::breach_shading::BreachShading;
 use coreweave_whatif::ui::document::{Document, Origin};
-use coreweave_whatif::ui::kpi_strip::{kpi_tiles, strip_ui};
+use coreweave_whatif::ui::kpi_strip::{KpiStrip, kpi_tiles};
 use coreweave_whatif::ui::levers_panel::LeversPanel;
 use coreweave_whatif::ui::montecarlo_tab::MonteCarloTab;
 use coreweave_whatif::ui::view::{View, ViewContext};
@@ -228,14 +228,20 @@ fn the_funding_need_tile_lists_the_need_by_each_quarter_end() {
         );
     }
 
-    // Drawn in the strip, the tile's hover says the same.
+    // Drawn in the app's strip, the tile's hover says the same.
+    let document = Document::new(valid, Origin::Shipped("s1-base".to_owned()));
     let mut harness = Harness::builder()
         .with_size([1440.0, 200.0])
         .build_ui_state(
-            |ui, (valid, outcome): &mut (ValidScenario, Outcome)| {
-                strip_ui(ui, outcome, valid.scenario());
+            |ui, (strip, document): &mut (KpiStrip, Document)| {
+                let mut commands = Vec::new();
+                let mut view = ViewContext {
+                    document,
+                    commands: &mut commands,
+                };
+                strip.ui(ui, &mut view);
             },
-            (valid, outcome),
+            (KpiStrip::default(), document),
         );
     no_tooltip_delay(&harness.ctx);
     harness.run();

@@ -23,6 +23,7 @@ use super::command::{BaselineSource, Command};
 use super::document::{Document, Origin};
 use super::file_menu::FileMenu;
 use super::files::{self, FileCommandError, Files, SaveTarget};
+use super::kpi_strip::KpiStrip;
 use super::ledger::LedgerView;
 use super::levers_panel::LeversPanel;
 use super::montecarlo_tab::MonteCarloTab;
@@ -72,6 +73,7 @@ pub struct WhatIfApp {
     shading: BreachShading,
     warnings_strip: WarningsStrip,
     story: StoryHeader,
+    kpi_strip: KpiStrip,
 }
 
 impl WhatIfApp {
@@ -101,6 +103,7 @@ impl WhatIfApp {
             shading: BreachShading::default(),
             warnings_strip: WarningsStrip::default(),
             story: StoryHeader::default(),
+            kpi_strip: KpiStrip::default(),
         }
     }
 

@@ -8,6 +8,7 @@ use eframe::egui::{Frame, RichText, Ui};
 use rust_decimal::Decimal;
 
 use super::theme::Severity;
+use super::view::{View, ViewContext};
 use crate::model::analysis::funding_need_by_quarter;
 use crate::model::outcome::CovenantTest;
 use crate::model::scenario::CovenantTerms;
@@ -85,13 +86,9 @@ pub fn funding_by_quarter_note(outcome: &Outcome, scenario: &Scenario) -> String
     )
 }
 
-/// The tiles for an outcome of `scenario`, in strip order.
+/// The tiles for an outcome of `scenario`, in strip order; the first-breach hover names the
+/// tightest covenant.
 pub fn kpi_tiles(outcome: &Outcome, scenario: &Scenario) -> Vec<KpiTile> {
-    tiles(outcome, Some(scenario))
-}
-
-/// The tiles; the first-breach hover names the tightest covenant when `scenario` is given.
-fn tiles(outcome: &Outcome, scenario: Option<&Scenario>) -> Vec<KpiTile> {
     let kpis = &outcome.kpis;
     let horizon_end = outcome
         .months
@@ -116,7 +113,7 @@ fn tiles(outcome: &Outcome, scenario: Option<&Scenario>) -> Vec<KpiTile> {
         .filter(|covenant| covenant.min_headroom_pct.is_some())
         .min_by_key(|covenant| covenant.min_headroom_pct)
         .and_then(|covenant| {
-            let (month, terms, test) = tightest_test(outcome, scenario?, &covenant.id)?;
+            let (month, terms, test) = tightest_test(outcome, scenario, &covenant.id)?;
             Some(format!(
                 "\n\nTightest: {} in {month}, {}.",
                 covenant.id,
@@ -171,9 +168,7 @@ fn tiles(outcome: &Outcome, scenario: Option<&Scenario>) -> Vec<KpiTile> {
                  minimum-liquidity promise every month: the largest gap between what it can \
                  spend (cash plus the unused revolver) and the minimum the loan agreement \
                  demands. Zero when it never falls short.{}",
-                scenario.map_or_else(String::new, |scenario| funding_by_quarter_note(
-                    outcome, scenario
-                ))
+                funding_by_quarter_note(outcome, scenario)
             ),
         },
         KpiTile {
@@ -244,16 +239,38 @@ fn tiles(outcome: &Outcome, scenario: Option<&Scenario>) -> Vec<KpiTile> {
     tiles
 }
 
-/// The strip as the app drew it before the tiles knew the scenario.
-/// Draws the strip for an outcome of `scenario`; the tiles share the width evenly.
-pub fn strip_ui(ui: &mut Ui, outcome: &Outcome, scenario: &Scenario) {
-    tiles_ui(ui, kpi_tiles(outcome, scenario));
+/// The strip as the app shows it: the tiles of the document's outcome, built when the scenario
+/// changes rather than every frame (the funding hover runs the need by quarter). The tiles
+/// share the width evenly.
+#[derive(Default)]
+pub struct KpiStrip {
+    tiles: Option<(u64, Vec<KpiTile>)>,
+}
+
+impl View for KpiStrip {
+    fn ui(&mut self, ui: &mut Ui, view: &mut ViewContext<'_>) {
+        let document = view.document;
+        let generation = document.generation();
+        if self
+            .tiles
+            .as_ref()
+            .is_none_or(|(built, _)| *built != generation)
+        {
+            let Ok(outcome) = document.outcome() else {
+                return;
+            };
+            self.tiles = Some((generation, kpi_tiles(outcome, document.scenario())));
+        }
+        if let Some((_, tiles)) = &self.tiles {
+            tiles_ui(ui, tiles);
+        }
+    }
 }
 
 /// A tile's frame: its inner margin and stroke either side, in points.
 const TILE_FRAME: f32 = 18.0;
 
-fn tiles_ui(ui: &mut Ui, tiles: Vec<KpiTile>) {
+fn tiles_ui(ui: &mut Ui, tiles: &[KpiTile]) {
     let dark_mode = ui.visuals().dark_mode;
     let spacing = ui.spacing().item_spacing.x;
     let count = tiles.len() as f32;

@@ -5,7 +5,7 @@ use eframe::egui::{RichText, Ui};
 use super::WhatIfApp;
 use crate::ui::charts::{self, Ghost};
 use crate::ui::view::{Tab, View, ViewContext};
-use crate::ui::{chrome, kpi_strip, overlay, theme};
+use crate::ui::{chrome, overlay, theme};
 
 impl WhatIfApp {
     pub(super) fn central_ui(&mut self, ui: &mut Ui) {
@@ -25,7 +25,7 @@ impl WhatIfApp {
             commands: &mut self.commands,
         };
         self.story.ui(ui, &mut view);
-        kpi_strip::strip_ui(ui, outcome, view.document.scenario());
+        self.kpi_strip.ui(ui, &mut view);
         self.warnings_strip.ui(ui, &mut view);
         ui.add_space(4.0);
         // Wrapped: in a narrow window the last tabs and the pin button go to a second row
