@@ -61,7 +61,7 @@ fn headroom(outcome: &Outcome, covenant: &str, month: Month) -> Decimal {
     outcome.covenants[t * outcome.covenant_ids.len() + k]
         .as_ref()
         .expect("tested")
-        .headroom_pct
+        .headroom_pct()
 }
 
 fn month(value: &Value) -> Month {

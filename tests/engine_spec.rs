@@ -524,7 +524,7 @@ fn min_liquidity_threshold_is_the_larger_of_floor_and_share() {
     // Cash 70, 40, 10, −20 …: headroom 40 %, −20 %, … first breach t = 1.
     let test = o.covenant(0, 0).expect("tested monthly");
     assert_eq!(
-        (test.value, test.threshold, test.headroom_pct),
+        (test.value, test.threshold, test.headroom_pct()),
         (Some(dec!(70)), dec!(50), dec!(40))
     );
     assert_eq!(o.kpis.covenants[0].first_breach, Some(m("2025-02")));
@@ -565,7 +565,7 @@ fn dscr_is_tested_at_quarter_ends_on_pledged_gross_profit() {
     let q1 = o.covenant(2, 0).expect("quarter end");
     assert_eq!(q1.value, Some(dec!(240) / dec!(136)));
     assert_eq!(
-        q1.headroom_pct,
+        q1.headroom_pct(),
         (dec!(240) / dec!(136) / dec!(1.5) - Decimal::ONE) * dec!(100)
     );
     // Q2: balance 1100 → interest 11 × 3 = 33, + 100 → 133.
@@ -593,14 +593,14 @@ fn leverage_annualises_trailing_ebitda() {
     let o = outcome(s.clone());
     let q1 = o.covenant(2, 0).expect("quarter end");
     assert_eq!(
-        (q1.value, q1.headroom_pct, q1.breach),
+        (q1.value, q1.headroom_pct(), q1.breach),
         (Some(dec!(2)), dec!(50), false)
     );
     s.opex.fixed_monthly = dec!(60);
     let o = outcome(s);
     let q1 = o.covenant(2, 0).expect("quarter end");
     assert_eq!(
-        (q1.value, q1.headroom_pct, q1.breach),
+        (q1.value, q1.headroom_pct(), q1.breach),
         (None, dec!(-100), true)
     );
     assert_eq!(

@@ -256,6 +256,7 @@ pub fn grouped(value: Decimal, dp: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::outcome::CovenantKind;
     use rust_decimal_macros::dec;
 
     #[test]
@@ -351,9 +352,9 @@ mod tests {
     #[test]
     fn covenant_tests_read_in_their_own_terms() {
         let test = |value: Option<Decimal>, threshold: Decimal| CovenantTest {
+            kind: CovenantKind::MinLiquidity,
             value,
             threshold,
-            headroom_pct: Decimal::ZERO,
             breach: false,
         };
         let liquidity = CovenantTerms::MinLiquidity {

@@ -290,7 +290,7 @@ mod tests {
             .expect("the outcome lists the covenant");
         let tightest = (0..outcome.months.len())
             .filter_map(|t| outcome.covenant(t, k))
-            .min_by_key(|test| test.headroom_pct)
+            .min_by_key(|test| test.headroom_pct())
             .expect("the covenant is tested");
         let figure = kpi_figure(&kpi, scenario, &outcome).expect("tested");
         assert!(

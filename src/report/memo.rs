@@ -182,7 +182,7 @@ impl MemoSeries {
                 CovenantTerms::Dscr { .. } | CovenantTerms::MaxLeverage { .. } => {
                     series.headroom.push(HeadroomLine {
                         name: covenant.name.clone(),
-                        points: tests.map(|(t, test)| (t, test.headroom_pct)).collect(),
+                        points: tests.map(|(t, test)| (t, test.headroom_pct())).collect(),
                     });
                 }
             }

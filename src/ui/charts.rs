@@ -252,7 +252,8 @@ impl ChartData {
                     };
                     for t in 0..outcome.months.len() {
                         if let Some(test) = outcome.covenant(t, k) {
-                            let exact = plot_f64(test.headroom_pct);
+                            let headroom = test.headroom_pct();
+                            let exact = plot_f64(headroom);
                             let pct = exact.clamp(-HEADROOM_CLIP_PCT, HEADROOM_CLIP_PCT);
                             series.clipped |= pct != exact;
                             series.line.push(t, pct);
@@ -261,7 +262,7 @@ impl ChartData {
                                 name,
                                 outcome.months[t].month,
                                 covenant_test_text(terms, &test),
-                                signed_pct(test.headroom_pct)
+                                signed_pct(headroom)
                             ));
                             if test.breach {
                                 series.breaches.push(PlotPoint::new(t as f64, pct));

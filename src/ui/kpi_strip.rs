@@ -47,7 +47,7 @@ pub fn tightest_test(
         .filter_map(|t| outcome.covenant(t, k).map(|test| (t, test)))
         .min_by_key(|(_, test)| match (money, test.value) {
             (true, Some(value)) => value - test.threshold,
-            _ => test.headroom_pct,
+            _ => test.headroom_pct(),
         })?;
     Some((outcome.months[t].month, terms.clone(), test))
 }

@@ -9,7 +9,8 @@ use rust_decimal_macros::dec;
 use coreweave_whatif::model::backtest::{BacktestRow, Figure, mean_absolute_error_pct};
 use coreweave_whatif::model::month::Month;
 use coreweave_whatif::model::outcome::{
-    Breach, CovenantKpi, CovenantTest, FacilityMonth, Kpis, MonthRow, Outcome, figure_at,
+    Breach, CovenantKind, CovenantKpi, CovenantTest, FacilityMonth, Kpis, MonthRow, Outcome,
+    figure_at,
 };
 use coreweave_whatif::model::scenario::Reported;
 use coreweave_whatif::model::scenario::{
@@ -858,12 +859,12 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                         None => floor,
                     };
                     let headroom_pct = (liquidity - threshold) / threshold * HUNDRED;
-                    Some(CovenantTest {
-                        value: Some(liquidity),
+                    Some(reference_test(
+                        CovenantKind::MinLiquidity,
+                        Some(liquidity),
                         threshold,
                         headroom_pct,
-                        breach: headroom_pct < Decimal::ZERO,
-                    })
+                    ))
                 }
                 CovenantPlan::Dscr { facility, min }
                     if quarter_end && quarter_service[facility] >= DUST =>
@@ -875,12 +876,12 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                         .checked_div(min)
                         .and_then(|ratio| (ratio - Decimal::ONE).checked_mul(HUNDRED))
                         .ok_or_else(|| overflow(ti, "debt service coverage headroom"))?;
-                    Some(CovenantTest {
-                        value: Some(value),
-                        threshold: min,
+                    Some(reference_test(
+                        CovenantKind::Dscr,
+                        Some(value),
+                        min,
                         headroom_pct,
-                        breach: headroom_pct < Decimal::ZERO,
-                    })
+                    ))
                 }
                 CovenantPlan::MaxLeverage { max } if quarter_end && debt >= DUST => {
                     // Over a full year `Σ × 12/12` is the sum itself: skip the product and quotient.
@@ -902,12 +903,12 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                             .ok_or_else(|| overflow(ti, "leverage headroom"))?,
                         None => -HUNDRED,
                     };
-                    Some(CovenantTest {
+                    Some(reference_test(
+                        CovenantKind::MaxLeverage,
                         value,
-                        threshold: max,
+                        max,
                         headroom_pct,
-                        breach: headroom_pct < Decimal::ZERO,
-                    })
+                    ))
                 }
                 CovenantPlan::Dscr { .. } | CovenantPlan::MaxLeverage { .. } => None,
             };
@@ -1044,7 +1045,7 @@ fn summarise(
                 first_breach: tested()
                     .find(|(_, test)| test.breach)
                     .map(|(t, _)| months[t].month),
-                min_headroom_pct: tested().map(|(_, test)| test.headroom_pct).min(),
+                min_headroom_pct: tested().map(|(_, test)| test.headroom_pct()).min(),
                 breach_months: tested().filter(|(_, test)| test.breach).count() as u32,
             }
         })
@@ -1101,4 +1102,27 @@ fn summarise(
         ending_cash: months.last().map_or(scenario.opening.cash, |row| row.cash),
         backtest_error_pct: mean_absolute_error_pct(backtest),
     }
+}
+
+/// A test as the product reports it, from the headroom this engine computes when it tests: the
+/// product derives headroom when read (`CovenantTest::headroom_pct`), so every test of every
+/// reference run also checks that derivation against the division made here, to the digit.
+fn reference_test(
+    kind: CovenantKind,
+    value: Option<Decimal>,
+    threshold: Decimal,
+    headroom_pct: Decimal,
+) -> CovenantTest {
+    let test = CovenantTest {
+        kind,
+        value,
+        threshold,
+        breach: headroom_pct < Decimal::ZERO,
+    };
+    let derived = test.headroom_pct();
+    assert!(
+        derived == headroom_pct && derived.to_string() == headroom_pct.to_string(),
+        "{kind:?} headroom derived as {derived}, computed as {headroom_pct} ({value:?} against {threshold})"
+    );
+    test
 }

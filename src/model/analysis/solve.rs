@@ -177,7 +177,7 @@ impl Condition {
                         .get(t * count + k)
                         .and_then(|test| test.as_ref())
                 };
-                let headroom = |t: usize, k: usize| test(t, k).map(|test| test.headroom_pct);
+                let headroom = |t: usize, k: usize| test(t, k).map(|test| test.headroom_pct());
                 // A liquidity margin as a share of a small floor reads as nonsense (issue 9).
                 let in_terms = |t: usize, k: usize| -> (Option<Decimal>, &'static str) {
                     let liquidity = scenario.covenants.iter().any(|c| {
@@ -188,7 +188,7 @@ impl Condition {
                         Some(test) if liquidity => {
                             (test.value.map(|value| value - test.threshold), "$M")
                         }
-                        Some(test) => (Some(test.headroom_pct), "%"),
+                        Some(test) => (Some(test.headroom_pct()), "%"),
                         None => (None, "%"),
                     }
                 };

@@ -6,6 +6,7 @@
 //! - `month`: the monthly loop, one method per spec section on a month-state struct.
 //! - `summary`: the backtest and the KPIs over the finished ledger.
 
+mod exact;
 mod month;
 mod plan;
 mod summary;
@@ -29,6 +30,34 @@ const TWELVE_HUNDRED: Decimal = dec!(1200);
 /// last digit), not a loan: ratio covenants are not tested on it, which also keeps every ratio
 /// inside `Decimal`'s range.
 pub const DUST: Decimal = dec!(0.000001);
+/// `DUST` is `10^DUST_EXPONENT`.
+const DUST_EXPONENT: i32 = -6;
+/// Figures below `10^PLAIN_EXPONENT` $M (a hundred trillion dollars) are "plain": a `DUST`
+/// difference between two of them is more than 1e-20 of either, far above a rounding of a
+/// quotient at `Decimal`'s 28th place.
+const PLAIN_EXPONENT: i32 = 14;
+
+/// Whether `|value| < 10^exponent`, read from the mantissa and scale: exact, and without the
+/// rescaling a `Decimal` comparison across scales costs.
+#[inline(always)]
+fn magnitude_below(value: Decimal, exponent: i32) -> bool {
+    // |m| / 10^s < 10^e  ⇔  |m| < 10^(e + s); a 96-bit mantissa is below 10^29.
+    const POWERS_OF_TEN: [u128; 29] = {
+        let mut powers = [1u128; 29];
+        let mut k = 1;
+        while k < 29 {
+            powers[k] = powers[k - 1] * 10;
+            k += 1;
+        }
+        powers
+    };
+    let power = exponent + value.scale() as i32;
+    match power {
+        ..=0 => value.is_zero(),
+        29.. => true,
+        _ => value.mantissa().unsigned_abs() < POWERS_OF_TEN[power as usize],
+    }
+}
 
 /// A run that cannot be represented: only reachable with extreme values at the edge of the ranges.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

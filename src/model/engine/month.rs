@@ -4,10 +4,13 @@
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
+use super::exact::{add, lt, max, min, mul, sub};
 use super::plan::{CovenantPlan, Plan};
-use super::{DUST, HUNDRED, ModelError, held_amount, overflow};
+use super::{
+    DUST, DUST_EXPONENT, ModelError, PLAIN_EXPONENT, held_amount, magnitude_below, overflow,
+};
 use crate::model::month::Month;
-use crate::model::outcome::{CovenantTest, FacilityMonth, MonthRow, Outcome};
+use crate::model::outcome::{CovenantKind, CovenantTest, FacilityMonth, MonthRow, Outcome};
 
 /// Per-facility running state; its buffers are reused from run to run.
 #[derive(Default)]
@@ -161,14 +164,15 @@ impl<'a> MonthState<'a> {
         for contract in &self.plan.contracts {
             let (r, collected) = contract.revenue(ti);
             if !r.is_zero() {
-                self.m.revenue += r;
-                self.m.collections += collected;
+                self.m.revenue = add(self.m.revenue, r);
+                self.m.collections = add(self.m.collections, collected);
                 if let Some(facility) = contract.pledged_to {
-                    self.s.quarter_pledged[facility] += r;
+                    let pledged = &mut self.s.quarter_pledged[facility];
+                    *pledged = add(*pledged, r);
                 }
             }
             if ti == contract.start && contract.start < contract.end {
-                self.m.collections += contract.prepayment;
+                self.m.collections = add(self.m.collections, contract.prepayment);
             }
             self.out.stream_revenue.push(r);
         }
@@ -180,10 +184,11 @@ impl<'a> MonthState<'a> {
         for site in &self.plan.sites {
             let r = site.revenue[self.t];
             if !r.is_zero() {
-                self.m.revenue += r;
-                self.m.collections += r;
+                self.m.revenue = add(self.m.revenue, r);
+                self.m.collections = add(self.m.collections, r);
                 if let Some(facility) = site.pledged_to {
-                    self.s.quarter_pledged[facility] += r;
+                    let pledged = &mut self.s.quarter_pledged[facility];
+                    *pledged = add(*pledged, r);
                 }
             }
             self.out.stream_revenue.push(r);
@@ -195,14 +200,17 @@ impl<'a> MonthState<'a> {
     fn operating_costs(&mut self) {
         let plan = self.plan;
         let revenue = self.m.revenue;
-        let mut cost_of_revenue = plan.cost_share * revenue;
+        let mut cost_of_revenue = mul(plan.cost_share, revenue);
         if let Some(per_mw) = plan.cost_per_mw_month {
-            cost_of_revenue += per_mw * plan.mw_online[self.t];
+            cost_of_revenue = add(cost_of_revenue, mul(per_mw, plan.mw_online[self.t]));
         }
-        let opex = plan.other_opex_share * revenue + plan.fixed_by_year[self.t / 12];
+        let opex = add(
+            mul(plan.other_opex_share, revenue),
+            plan.fixed_by_year[self.t / 12],
+        );
         self.m.cost_of_revenue = cost_of_revenue;
         self.m.opex = opex;
-        self.m.ebitda = revenue - cost_of_revenue - opex;
+        self.m.ebitda = sub(sub(revenue, cost_of_revenue), opex);
     }
 
     /// §3.3 Capacity, capex and reimbursements (prepared in the plan).
@@ -230,22 +238,27 @@ impl<'a> MonthState<'a> {
             if !scheduled_draw && funded.is_none() {
                 continue;
             }
-            let available = facility.commitment - facility.opening_balance - self.s.drawn[f];
+            let available = sub(
+                sub(facility.commitment, facility.opening_balance),
+                self.s.drawn[f],
+            );
             let mut draw = Decimal::ZERO;
             if scheduled_draw {
-                draw = facility.draw_part.min(available).max(Decimal::ZERO);
+                draw = max(min(facility.draw_part, available), Decimal::ZERO);
             }
             if let Some((advance_share, funded_capex)) = funded {
-                draw += held_amount(*advance_share * funded_capex[t])
-                    .min(available - draw)
-                    .max(Decimal::ZERO);
+                let funded_draw = held_amount(mul(*advance_share, funded_capex[t]));
+                draw = add(
+                    draw,
+                    max(min(funded_draw, sub(available, draw)), Decimal::ZERO),
+                );
             }
             if draw.is_zero() {
                 continue;
             }
             self.s.draws_now[f] = draw;
-            self.s.drawn[f] += draw;
-            self.m.draws += draw;
+            self.s.drawn[f] = add(self.s.drawn[f], draw);
+            self.m.draws = add(self.m.draws, draw);
         }
     }
 
@@ -265,7 +278,7 @@ impl<'a> MonthState<'a> {
             // A balance that did not move pays last month's interest: no product needed.
             let month_interest = match s.last_interest[f] {
                 Some(interest) => interest,
-                None => opening * facility.monthly_rate,
+                None => mul(opening, facility.monthly_rate),
             };
             s.last_interest[f] = Some(month_interest);
             let mut scheduled =
@@ -274,29 +287,28 @@ impl<'a> MonthState<'a> {
                     .due(ti, facility.maturity, opening, &mut s.level_payment[f]);
             // Adding or comparing zeros costs as much as real figures: most months pay nothing.
             if !scheduled.is_zero() {
-                scheduled = scheduled.min(opening);
+                scheduled = min(scheduled, opening);
             }
             let mut paid = scheduled;
             if ti == facility.maturity {
                 // The balloon: whatever the scheduled payment leaves.
                 paid = opening;
             }
-            if !facility.sweep_share.is_zero() && total_draws > draw {
-                let sweep =
-                    held_amount(facility.sweep_share * (total_draws - draw)).min(opening - paid);
-                paid += sweep;
+            if !facility.sweep_share.is_zero() && lt(draw, total_draws) {
+                let sweep = held_amount(mul(facility.sweep_share, sub(total_draws, draw)));
+                paid = add(paid, min(sweep, sub(opening, paid)));
             }
             if !paid.is_zero() || !draw.is_zero() {
-                s.balances[f] = opening - paid + draw;
-                self.debt += draw - paid;
+                s.balances[f] = add(sub(opening, paid), draw);
+                self.debt = add(self.debt, sub(draw, paid));
                 s.last_interest[f] = None;
             }
             if facility.coverage_tested {
-                s.quarter_service[f] += month_interest + scheduled;
+                s.quarter_service[f] = add(s.quarter_service[f], add(month_interest, scheduled));
             }
-            self.m.interest += month_interest;
+            self.m.interest = add(self.m.interest, month_interest);
             if !paid.is_zero() {
-                self.m.principal += paid;
+                self.m.principal = add(self.m.principal, paid);
             }
             self.out.facilities[t * facility_count + f] = FacilityMonth {
                 balance: s.balances[f],
@@ -313,21 +325,24 @@ impl<'a> MonthState<'a> {
         let plan = self.plan;
         self.m.equity = plan.equity[self.t];
         self.m.revolver_interest = plan.revolver.map_or(Decimal::ZERO, |r| {
-            self.s.balances[r] * plan.facilities[r].monthly_rate
+            mul(self.s.balances[r], plan.facilities[r].monthly_rate)
         });
-        self.m.interest += self.m.revolver_interest;
+        self.m.interest = add(self.m.interest, self.m.revolver_interest);
         let m = &self.m;
         // In the spec's order: past ~$79B a 24-place cash no longer fits Decimal's 96 bits, and
         // another grouping would round its last digit differently (the proptest saw it).
-        self.m.pre_revolver = self.cash + m.collections
-            - m.cost_of_revenue
-            - m.opex
-            - m.capex
-            - m.reimbursement
-            - m.interest
-            - m.principal
-            + m.draws
-            + m.equity;
+        let mut cash = add(self.cash, m.collections);
+        for outflow in [
+            m.cost_of_revenue,
+            m.opex,
+            m.capex,
+            m.reimbursement,
+            m.interest,
+            m.principal,
+        ] {
+            cash = sub(cash, outflow);
+        }
+        self.m.pre_revolver = add(add(cash, m.draws), m.equity);
     }
 
     /// §3.7 The revolver tops cash up to the target, or is repaid from cash above it.
@@ -343,24 +358,26 @@ impl<'a> MonthState<'a> {
             if self.ti == revolver.maturity {
                 repay = opening;
             } else if self.ti < revolver.maturity {
-                if pre < plan.target_cash {
-                    draw = held_amount(
-                        (plan.target_cash - pre)
-                            .min(revolver.commitment - opening)
-                            .max(Decimal::ZERO),
-                    );
-                } else if pre > plan.target_cash && opening > Decimal::ZERO {
-                    repay = held_amount((pre - plan.target_cash).min(opening));
+                if lt(pre, plan.target_cash) {
+                    draw = held_amount(max(
+                        min(
+                            sub(plan.target_cash, pre),
+                            sub(revolver.commitment, opening),
+                        ),
+                        Decimal::ZERO,
+                    ));
+                } else if lt(plan.target_cash, pre) && opening > Decimal::ZERO {
+                    repay = held_amount(min(sub(pre, plan.target_cash), opening));
                 }
             }
             if !draw.is_zero() || !repay.is_zero() {
-                self.s.balances[r] = opening + draw - repay;
-                self.debt += draw - repay;
+                self.s.balances[r] = sub(add(opening, draw), repay);
+                self.debt = add(self.debt, sub(draw, repay));
             }
             if self.ti < revolver.maturity {
-                undrawn = (revolver.commitment - self.s.balances[r]).max(Decimal::ZERO);
+                undrawn = max(sub(revolver.commitment, self.s.balances[r]), Decimal::ZERO);
             }
-            self.s.quarter_service[r] += self.m.revolver_interest;
+            self.s.quarter_service[r] = add(self.s.quarter_service[r], self.m.revolver_interest);
             self.out.facilities[self.t * plan.facilities.len() + r] = FacilityMonth {
                 balance: self.s.balances[r],
                 interest: self.m.revolver_interest,
@@ -370,19 +387,20 @@ impl<'a> MonthState<'a> {
             self.m.revolver_draw = draw;
             self.m.revolver_repay = repay;
         }
-        self.cash = pre + self.m.revolver_draw - self.m.revolver_repay;
-        self.m.liquidity = self.cash + undrawn;
+        self.cash = sub(add(pre, self.m.revolver_draw), self.m.revolver_repay);
+        self.m.liquidity = add(self.cash, undrawn);
     }
 
     /// §3.8 Covenants: liquidity every month, coverage and leverage at quarter ends, each only
-    /// inside its window (§7.2). The ratios are divisions: they stay in `Decimal`.
+    /// inside its window (§7.2). Coverage and leverage are divisions; headrooms are not
+    /// computed here (see [`CovenantTest::judged`]).
     #[inline(always)]
     fn covenants(&mut self) -> Result<(), ModelError> {
         let (t, ti) = (self.t, self.ti);
         let plan = self.plan;
-        self.trailing_ebitda += self.m.ebitda;
+        self.trailing_ebitda = add(self.trailing_ebitda, self.m.ebitda);
         if t >= 12 {
-            self.trailing_ebitda -= self.out.months[t - 12].ebitda;
+            self.trailing_ebitda = sub(self.trailing_ebitda, self.out.months[t - 12].ebitda);
         }
         let quarter_end = t % 3 == 2;
         let liquidity = self.m.liquidity;
@@ -395,16 +413,18 @@ impl<'a> MonthState<'a> {
             let test = match *covenant {
                 CovenantPlan::MinLiquidity { floor, of_facility } => {
                     let threshold = match of_facility {
-                        Some((share, facility)) => floor.max(share * self.s.balances[facility]),
+                        Some((share, facility)) => {
+                            max(floor, mul(share, self.s.balances[facility]))
+                        }
                         None => floor,
                     };
-                    let headroom_pct = (liquidity - threshold) / threshold * HUNDRED;
-                    Some(CovenantTest {
-                        value: Some(liquidity),
+                    Some(CovenantTest::judged(
+                        CovenantKind::MinLiquidity,
+                        Some(liquidity),
                         threshold,
-                        headroom_pct,
-                        breach: headroom_pct < Decimal::ZERO,
-                    })
+                        lt(liquidity, threshold),
+                        || sub(threshold, liquidity),
+                    ))
                 }
                 CovenantPlan::Dscr { facility, min }
                     if quarter_end && self.s.quarter_service[facility] >= DUST =>
@@ -412,16 +432,13 @@ impl<'a> MonthState<'a> {
                     let value = (plan.gross_share * self.s.quarter_pledged[facility])
                         .checked_div(self.s.quarter_service[facility])
                         .ok_or_else(|| overflow(ti, "debt service coverage"))?;
-                    let headroom_pct = value
-                        .checked_div(min)
-                        .and_then(|ratio| (ratio - Decimal::ONE).checked_mul(HUNDRED))
-                        .ok_or_else(|| overflow(ti, "debt service coverage headroom"))?;
-                    Some(CovenantTest {
-                        value: Some(value),
-                        threshold: min,
-                        headroom_pct,
-                        breach: headroom_pct < Decimal::ZERO,
-                    })
+                    Some(CovenantTest::judged(
+                        CovenantKind::Dscr,
+                        Some(value),
+                        min,
+                        value < min,
+                        || min - value,
+                    ))
                 }
                 CovenantPlan::MaxLeverage { max } if quarter_end && self.debt >= DUST => {
                     let trailing = self.trailing_ebitda;
@@ -437,18 +454,20 @@ impl<'a> MonthState<'a> {
                     } else {
                         None
                     };
-                    let headroom_pct = match value {
-                        Some(value) => max
-                            .checked_div(value)
-                            .and_then(|ratio| (ratio - Decimal::ONE).checked_mul(HUNDRED))
-                            .ok_or_else(|| overflow(ti, "leverage headroom"))?,
-                        None => -HUNDRED,
-                    };
-                    Some(CovenantTest {
-                        value,
-                        threshold: max,
-                        headroom_pct,
-                        breach: headroom_pct < Decimal::ZERO,
+                    Some(match value {
+                        Some(value) => CovenantTest::judged(
+                            CovenantKind::MaxLeverage,
+                            Some(value),
+                            max,
+                            value > max,
+                            || value - max,
+                        ),
+                        None => CovenantTest {
+                            kind: CovenantKind::MaxLeverage,
+                            value: None,
+                            threshold: max,
+                            breach: true,
+                        },
                     })
                 }
                 CovenantPlan::Dscr { .. } | CovenantPlan::MaxLeverage { .. } => None,
@@ -482,5 +501,78 @@ impl<'a> MonthState<'a> {
             debt: self.debt,
             mw_online: self.plan.mw_online[self.t],
         });
+    }
+}
+
+impl CovenantTest {
+    /// A test whose breach is decided from its figures rather than from its headroom's sign:
+    /// the same answer without the division. The headroom is negative exactly when `breached`
+    /// unless the shortfall is so small against the figures that its quotient rounds to zero
+    /// at `Decimal`'s 28th place; a shortfall of `DUST` or more against figures below $1e14M
+    /// is far from that, and anything smaller is settled by the headroom itself.
+    #[inline(always)]
+    fn judged(
+        kind: CovenantKind,
+        value: Option<Decimal>,
+        threshold: Decimal,
+        breached: bool,
+        shortfall: impl FnOnce() -> Decimal,
+    ) -> Self {
+        let mut test = CovenantTest {
+            kind,
+            value,
+            threshold,
+            breach: breached,
+        };
+        if breached
+            && (magnitude_below(shortfall(), DUST_EXPONENT)
+                || !magnitude_below(threshold, PLAIN_EXPONENT)
+                || !value.is_some_and(|value| magnitude_below(value, PLAIN_EXPONENT)))
+        {
+            test.breach = test.headroom_pct() < Decimal::ZERO;
+        }
+        test
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn just_short_of_50b() -> Decimal {
+        Decimal::from_i128_with_scale(50_000 * 10i128.pow(24) - 1, 24)
+    }
+
+    fn liquidity_test(liquidity: Decimal, threshold: Decimal) -> CovenantTest {
+        CovenantTest::judged(
+            CovenantKind::MinLiquidity,
+            Some(liquidity),
+            threshold,
+            liquidity < threshold,
+            || threshold - liquidity,
+        )
+    }
+
+    #[test]
+    fn a_breach_is_the_sign_of_the_headroom_even_where_it_rounds_to_zero() {
+        for (liquidity, threshold) in [
+            (dec!(24), dec!(25)),
+            (dec!(25), dec!(25)),
+            (dec!(26), dec!(25)),
+            (dec!(24.9999999999), dec!(25)),
+            // 1e-24 short of $50B: the quotient, -2e-29, rounds to zero at 28 places.
+            (just_short_of_50b(), dec!(50000)),
+            (dec!(-5), dec!(25)),
+        ] {
+            let test = liquidity_test(liquidity, threshold);
+            assert_eq!(
+                test.breach,
+                test.headroom_pct() < Decimal::ZERO,
+                "{liquidity} against {threshold}: headroom {}",
+                test.headroom_pct()
+            );
+        }
+        let rounds_to_zero = liquidity_test(just_short_of_50b(), dec!(50000));
+        assert!(rounds_to_zero.headroom_pct().is_zero() && !rounds_to_zero.breach);
     }
 }

@@ -3,6 +3,7 @@
 
 use rust_decimal::Decimal;
 
+use super::exact::mul;
 use super::{HUNDRED, ModelError, TWELVE_HUNDRED, held_amount, held_rate, overflow};
 use crate::model::month::Month;
 use crate::model::scenario::{
@@ -181,7 +182,7 @@ impl ContractPlan {
         let mut cut = false;
         for (from, kept) in &self.cuts {
             if t >= *from {
-                revenue *= kept;
+                revenue = mul(revenue, *kept);
                 cut = true;
             }
         }
@@ -190,7 +191,7 @@ impl ContractPlan {
         }
         let collected = self
             .collected_share
-            .map_or(revenue, |share| revenue * share);
+            .map_or(revenue, |share| mul(revenue, share));
         (revenue, collected)
     }
 }

@@ -2,11 +2,14 @@
 
 use rust_decimal::Decimal;
 
+use super::exact::{add, lt, max, sub};
 use super::plan::{CovenantPlan, Plan};
-use super::{HUNDRED, ModelError};
+use super::{DUST_EXPONENT, HUNDRED, ModelError, PLAIN_EXPONENT, magnitude_below};
 use crate::model::backtest::{BacktestRow, Figure, mean_absolute_error_pct};
 use crate::model::month::Month;
-use crate::model::outcome::{Breach, CovenantKpi, CovenantTest, Kpis, MonthRow, figure_at};
+use crate::model::outcome::{
+    Breach, CovenantKind, CovenantKpi, CovenantTest, Kpis, MonthRow, figure_at,
+};
 use crate::model::scenario::{Reported, Scenario};
 
 /// Every reported figure beside the ledger's (spec §6.6), in preset order and field order.
@@ -63,13 +66,13 @@ pub(super) fn summarise(
         if runway_month.is_none() && row.cash < Decimal::ZERO {
             runway_month = Some(row.month);
         }
-        if row.cash < min_cash {
+        if lt(row.cash, min_cash) {
             (min_cash, min_cash_month) = (row.cash, row.month);
         }
-        if row.debt > peak_debt {
+        if lt(peak_debt, row.debt) {
             (peak_debt, peak_debt_month) = (row.debt, row.month);
         }
-        total_interest += row.interest;
+        total_interest = add(total_interest, row.interest);
     }
 
     // One pass over each covenant's tests (`tests[t * covenant_count + k]`).
@@ -84,6 +87,9 @@ pub(super) fn summarise(
                 min_headroom_pct: None,
                 breach_months: 0,
             };
+            // The test with the lowest headroom, the earliest of equals; its headroom is the
+            // only one divided out.
+            let mut lowest: Option<&CovenantTest> = None;
             let tested = tests.iter().skip(k).step_by(covenant_count).zip(months);
             for (test, row) in tested {
                 let Some(test) = test else { continue };
@@ -91,13 +97,11 @@ pub(super) fn summarise(
                     kpi.first_breach.get_or_insert(row.month);
                     kpi.breach_months += 1;
                 }
-                if kpi
-                    .min_headroom_pct
-                    .is_none_or(|lowest| test.headroom_pct < lowest)
-                {
-                    kpi.min_headroom_pct = Some(test.headroom_pct);
+                if lowest.is_none_or(|lowest| lower_headroom(test, lowest)) {
+                    lowest = Some(test);
                 }
             }
+            kpi.min_headroom_pct = lowest.map(CovenantTest::headroom_pct);
             kpi
         })
         .collect();
@@ -124,13 +128,13 @@ pub(super) fn summarise(
                     .iter()
                     .filter_map(|&k| {
                         tests[t * covenant_count + k]
-                            .map(|test| test.threshold - months[t].liquidity)
+                            .map(|test| sub(test.threshold, months[t].liquidity))
                     })
                     .max()
                     .unwrap_or(Decimal::ZERO)
             }
         })
-        .fold(Decimal::ZERO, Decimal::max);
+        .fold(Decimal::ZERO, max);
 
     Kpis {
         runway_month,
@@ -152,5 +156,111 @@ pub(super) fn summarise(
         funding_need,
         ending_cash: months.last().map_or(scenario.opening.cash, |row| row.cash),
         backtest_error_pct: mean_absolute_error_pct(backtest),
+    }
+}
+
+/// Whether `a`'s headroom is strictly below `b`'s (two tests of one covenant): decided from
+/// their figures where the order is certain, from the headrooms themselves where it is not.
+/// Headroom rises with the figure against a fixed floor or minimum and falls with it against
+/// a maximum; figures `DUST` apart (below $1e14M) are far more than a rounding of the quotient
+/// apart, and ratios a billionth apart are far more than `f64`'s error apart.
+fn lower_headroom(a: &CovenantTest, b: &CovenantTest) -> bool {
+    if let (Some(value_a), Some(value_b)) = (a.value, b.value)
+        && magnitude_below(value_a, PLAIN_EXPONENT)
+        && magnitude_below(value_b, PLAIN_EXPONENT)
+    {
+        if a.threshold == b.threshold {
+            let (lower, higher) = match a.kind {
+                CovenantKind::MaxLeverage => (value_b, value_a),
+                CovenantKind::MinLiquidity | CovenantKind::Dscr => (value_a, value_b),
+            };
+            if lower >= higher {
+                return false;
+            }
+            if !magnitude_below(higher - lower, DUST_EXPONENT) {
+                return true;
+            }
+        } else if a.kind == CovenantKind::MinLiquidity {
+            // Thresholds that move with a facility's balance: compare liquidity / threshold.
+            let ratio_a = approximate(value_a) / approximate(a.threshold);
+            let ratio_b = approximate(value_b) / approximate(b.threshold);
+            let tolerance = 1e-9 * (ratio_a.abs() + ratio_b.abs());
+            if ratio_a < ratio_b - tolerance {
+                return true;
+            }
+            if ratio_a > ratio_b + tolerance {
+                return false;
+            }
+        }
+    }
+    a.headroom_pct() < b.headroom_pct()
+}
+
+/// `value` to within a few parts in 1e16: enough to order ratios a billionth apart.
+fn approximate(value: Decimal) -> f64 {
+    const POWERS_OF_TEN: [f64; 29] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27, 1e28,
+    ];
+    value.mantissa() as f64 / POWERS_OF_TEN[value.scale() as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn test(kind: CovenantKind, value: Option<Decimal>, threshold: Decimal) -> CovenantTest {
+        CovenantTest {
+            kind,
+            value,
+            threshold,
+            breach: false,
+        }
+    }
+
+    /// Every pair, both ways: the order read from the figures is the order of the headrooms.
+    #[test]
+    fn the_lower_headroom_is_read_from_the_figures_as_from_the_headrooms() {
+        let liquidity = |value: Decimal, threshold: Decimal| {
+            test(CovenantKind::MinLiquidity, Some(value), threshold)
+        };
+        let groups = [
+            vec![
+                liquidity(dec!(100), dec!(25)),
+                liquidity(dec!(100.0000001), dec!(25)),
+                liquidity(dec!(100.00000000000000000000001), dec!(25)),
+                liquidity(dec!(50), dec!(12.5)),
+                liquidity(dec!(50.000000000000000001), dec!(12.5)),
+                liquidity(dec!(-3), dec!(40)),
+                liquidity(dec!(120), dec!(30.5)),
+            ],
+            vec![
+                test(CovenantKind::Dscr, Some(dec!(1.2)), dec!(1.25)),
+                test(CovenantKind::Dscr, Some(dec!(1.2000000000001)), dec!(1.25)),
+                test(CovenantKind::Dscr, Some(dec!(3)), dec!(1.25)),
+            ],
+            vec![
+                test(CovenantKind::MaxLeverage, Some(dec!(4)), dec!(6)),
+                test(
+                    CovenantKind::MaxLeverage,
+                    Some(dec!(4.00000000000000001)),
+                    dec!(6),
+                ),
+                test(CovenantKind::MaxLeverage, Some(dec!(9)), dec!(6)),
+                test(CovenantKind::MaxLeverage, None, dec!(6)),
+            ],
+        ];
+        for group in &groups {
+            for a in group {
+                for b in group {
+                    assert_eq!(
+                        lower_headroom(a, b),
+                        a.headroom_pct() < b.headroom_pct(),
+                        "{a:?} against {b:?}"
+                    );
+                }
+            }
+        }
     }
 }
