@@ -76,6 +76,8 @@ pub fn evaluate(
 /// Many lever settings of one base scenario, run fast: the base is validated once; each
 /// evaluation resets the levers, sets the new values after checking only their ranges
 /// (the ranges are the validation bounds), and runs into an outcome whose buffers are reused.
+/// A clone is a second evaluator of the same base, for another thread, without revalidating.
+#[derive(Clone)]
 pub struct Evaluator {
     base: ValidScenario,
     /// The base with this evaluation's levers set.

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::kpi::Kpi;
-use super::{AnalysisError, Axis, evaluate};
+use super::{AnalysisError, Axis, Evaluator};
 use crate::model::levers::LeverValue;
 use crate::model::money::exact_decimal;
 use crate::model::month::Month;
@@ -269,19 +269,26 @@ pub struct LeverRange {
 }
 
 struct Probe<'a> {
-    base: &'a Scenario,
+    /// The validated base; each rayon job runs on a copy of its own.
+    evaluator: &'a Evaluator,
     axis: &'a Axis,
     condition: &'a Condition,
 }
 
 impl Probe<'_> {
-    fn holds(&self, index: usize) -> Result<bool, AnalysisError> {
-        let outcome = evaluate(self.base, &[(self.axis, self.axis.value_at(index))])?;
-        Ok(self.condition.holds(&outcome))
+    fn holds(&self, evaluator: &mut Evaluator, index: usize) -> Result<bool, AnalysisError> {
+        let outcome = evaluator.evaluate(&[(self.axis, self.axis.value_at(index))])?;
+        Ok(self.condition.holds(outcome))
     }
 
     fn scan(&self, indices: &[usize]) -> Result<Vec<bool>, AnalysisError> {
-        indices.par_iter().map(|&index| self.holds(index)).collect()
+        indices
+            .par_iter()
+            .map_init(
+                || self.evaluator.clone(),
+                |evaluator, &index| self.holds(evaluator, index),
+            )
+            .collect()
     }
 
     /// With `holds(low) == verdict` and `holds(high) != verdict`, narrows to neighbours.
@@ -293,10 +300,11 @@ impl Probe<'_> {
         verdict: bool,
     ) -> Result<(usize, usize, usize), AnalysisError> {
         let mut runs = 0;
+        let mut evaluator = self.evaluator.clone();
         while high - low > 1 {
             let mid = low + (high - low) / 2;
             runs += 1;
-            if self.holds(mid)? == verdict {
+            if self.holds(&mut evaluator, mid)? == verdict {
                 low = mid;
             } else {
                 high = mid;
@@ -345,31 +353,43 @@ pub fn solve_on(
     condition: &Condition,
 ) -> Result<Solution, AnalysisError> {
     condition.check(base)?;
+    let evaluator = Evaluator::new(base)?;
     let probe = Probe {
-        base,
+        evaluator: &evaluator,
         axis,
         condition,
     };
     let current = axis.lever.value.clone();
     // The base run goes alongside the scan: it is one more job for the pool, not one more round.
-    let (now, scanned) = rayon::join(|| evaluate(base, &[]), || probe.crossings());
-    let now = condition.margin(base, &now?);
+    let (now, scanned) = rayon::join(
+        || {
+            let mut evaluator = evaluator.clone();
+            Ok::<_, AnalysisError>(condition.margin(base, evaluator.evaluate(&[])?))
+        },
+        || probe.crossings(),
+    );
+    let now = now?;
     let (edges, low_verdict, mut evaluations) = scanned?;
     evaluations += 1;
     let crossings: Vec<Crossing> = edges
         .par_iter()
-        .map(|&(low, high, verdict)| {
-            let (below, above) = (axis.value_at(low), axis.value_at(high));
-            let at_below = condition.margin(base, &evaluate(base, &[(axis, below.clone())])?);
-            let at_above = condition.margin(base, &evaluate(base, &[(axis, above.clone())])?);
-            Ok(Crossing {
-                below,
-                above,
-                holds_on: if verdict { Side::Low } else { Side::High },
-                at_below,
-                at_above,
-            })
-        })
+        .map_init(
+            || evaluator.clone(),
+            |evaluator, &(low, high, verdict)| {
+                let (below, above) = (axis.value_at(low), axis.value_at(high));
+                let at_below =
+                    condition.margin(base, evaluator.evaluate(&[(axis, below.clone())])?);
+                let at_above =
+                    condition.margin(base, evaluator.evaluate(&[(axis, above.clone())])?);
+                Ok(Crossing {
+                    below,
+                    above,
+                    holds_on: if verdict { Side::Low } else { Side::High },
+                    at_below,
+                    at_above,
+                })
+            },
+        )
         .collect::<Result<_, AnalysisError>>()?;
     evaluations += 2 * crossings.len();
     let here = axis.index_of(&current);
@@ -430,8 +450,9 @@ pub fn failing_ranges_on(
     condition: &Condition,
 ) -> Result<Vec<LeverRange>, AnalysisError> {
     condition.check(base)?;
+    let evaluator = Evaluator::new(base)?;
     let probe = Probe {
-        base,
+        evaluator: &evaluator,
         axis,
         condition,
     };
