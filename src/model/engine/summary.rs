@@ -196,13 +196,22 @@ fn lower_headroom(a: &CovenantTest, b: &CovenantTest) -> bool {
     a.headroom_pct() < b.headroom_pct()
 }
 
-/// `value` to within a few parts in 1e16: enough to order ratios a billionth apart.
+/// `value` to within a few parts in 1e16: enough to order ratios a billionth apart. Built
+/// from the mantissa's two 64-bit halves (`i128 as f64` is a library call).
 fn approximate(value: Decimal) -> f64 {
     const POWERS_OF_TEN: [f64; 29] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
         1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27, 1e28,
     ];
-    value.mantissa() as f64 / POWERS_OF_TEN[value.scale() as usize]
+    const TWO_TO_THE_64: f64 = 18_446_744_073_709_551_616.0;
+    let magnitude = value.mantissa().unsigned_abs();
+    let approximate = (magnitude >> 64) as u64 as f64 * TWO_TO_THE_64 + magnitude as u64 as f64;
+    let approximate = approximate / POWERS_OF_TEN[value.scale() as usize];
+    if value.is_sign_negative() {
+        -approximate
+    } else {
+        approximate
+    }
 }
 
 #[cfg(test)]
