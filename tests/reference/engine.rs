@@ -1105,8 +1105,10 @@ fn summarise(
 }
 
 /// A test as the product reports it, from the headroom this engine computes when it tests: the
-/// product derives headroom when read (`CovenantTest::headroom_pct`), so every test of every
-/// reference run also checks that derivation against the division made here, to the digit.
+/// product derives headroom when read (`CovenantTest::headroom_pct`), so under `cargo test`
+/// every test of every reference run also checks that derivation against the division made
+/// here: the same value, scale and sign, so the same text. (The benchmarks skip the check, to
+/// time this engine as it was.)
 fn reference_test(
     kind: CovenantKind,
     value: Option<Decimal>,
@@ -1119,10 +1121,14 @@ fn reference_test(
         threshold,
         breach: headroom_pct < Decimal::ZERO,
     };
-    let derived = test.headroom_pct();
-    assert!(
-        derived == headroom_pct && derived.to_string() == headroom_pct.to_string(),
-        "{kind:?} headroom derived as {derived}, computed as {headroom_pct} ({value:?} against {threshold})"
-    );
+    if cfg!(test) {
+        let derived = test.headroom_pct();
+        assert!(
+            derived == headroom_pct
+                && derived.scale() == headroom_pct.scale()
+                && derived.is_sign_negative() == headroom_pct.is_sign_negative(),
+            "{kind:?} headroom derived as {derived}, computed as {headroom_pct} ({value:?} against {threshold})"
+        );
+    }
     test
 }
