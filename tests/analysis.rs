@@ -4,13 +4,14 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use coreweave_whatif::model::analysis::{
-    Axis, Condition, Distribution, Kpi, LeverRange, MonteCarloSpec, Side, SolveOutcome, SpanRule,
-    Tornado, breach_map, breach_ranges, failing_ranges, monte_carlo, solve, tornado_of,
+    Axis, Condition, Kpi, LeverRange, Side, SolveOutcome, SpanRule, Tornado, breach_map,
+    breach_ranges, failing_ranges, monte_carlo, solve, tornado_of,
 };
 use coreweave_whatif::model::levers::analysis_limits;
 use coreweave_whatif::model::preset::SHIPPED_PRESETS;
 use coreweave_whatif::model::{
-    LeverKind, LeverValue, Month, Outcome, Scenario, levers, parse_preset, run, set_lever, validate,
+    Distribution, LeverKind, LeverValue, MonteCarloSpec, Month, Outcome, Scenario, levers,
+    parse_preset, run, set_lever, validate,
 };
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;

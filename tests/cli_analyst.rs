@@ -6,12 +6,11 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 
-use coreweave_whatif::model::analysis::{
-    Kpi, MonteCarloSpec, SpanRule, TornadoSpans, monte_carlo, tornado_of,
-};
+use coreweave_whatif::model::analysis::{Kpi, SpanRule, TornadoSpans, monte_carlo, tornado_of};
 use coreweave_whatif::model::levers::{analysis_limits, plausible_range};
 use coreweave_whatif::model::{
-    LeverValue, Month, Outcome, Scenario, levers, parse_preset, run, set_lever_text, validate,
+    LeverValue, MonteCarloSpec, Month, Outcome, Scenario, levers, parse_preset, run,
+    set_lever_text, validate,
 };
 use coreweave_whatif::report::format::grouped;
 use rust_decimal::Decimal;

@@ -18,8 +18,9 @@ pub use engine::{ModelError, run};
 pub use levers::{
     Group, Lever, LeverError, LeverKind, LeverValue, levers, set_lever, set_lever_text,
 };
+pub use montecarlo_spec::{Distribution, DistributionError, MonteCarloSpec};
 pub use month::Month;
 pub use outcome::{Kpis, MonthRow, Outcome};
 pub use preset::{PresetError, default_scenario, parse_preset, parse_scenario, to_ron};
 pub use scenario::Scenario;
-pub use validate::{ValidScenario, ValidationError, validate};
+pub use validate::{ValidScenario, ValidationError, montecarlo_issues, spec_warnings, validate};

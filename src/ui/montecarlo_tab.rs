@@ -14,10 +14,8 @@ use super::format::plot_f64;
 use super::theme;
 use super::theme::Severity;
 use super::view::{View, ViewContext};
-use crate::model::analysis::{
-    Distribution, MonteCarloResult, MonteCarloSpec, monte_carlo, spec_warnings,
-};
-use crate::model::{LeverValue, Scenario};
+use crate::model::analysis::{MonteCarloResult, monte_carlo};
+use crate::model::{Distribution, LeverValue, MonteCarloSpec, Scenario, spec_warnings};
 use crate::report::format::busd;
 
 /// What a run was for: scenario generation and spec (its runs included).
@@ -119,7 +117,7 @@ pub struct MonteCarloTab {
 
 impl MonteCarloTab {
     pub fn set_runs(&mut self, runs: u32) {
-        self.runs = Some(runs.clamp(1, crate::model::analysis::montecarlo::MAX_RUNS));
+        self.runs = Some(runs.clamp(1, MonteCarloSpec::MAX_RUNS));
     }
 
     pub fn is_running(&self) -> bool {
@@ -469,6 +467,7 @@ fn results_ui(ui: &mut Ui, result: &MonteCarloResult) {
 mod tests {
     use super::*;
     use crate::model::default_scenario;
+    use crate::model::montecarlo_issues;
 
     #[test]
     fn the_default_spec_is_valid_for_the_shipped_scenario() {
@@ -476,9 +475,9 @@ mod tests {
         let spec = default_spec(valid.scenario(), 50);
         assert_eq!(spec.runs, 50);
         assert!(
-            spec.issues(valid.scenario()).is_empty(),
+            montecarlo_issues(valid.scenario(), &spec).is_empty(),
             "{:?}",
-            spec.issues(valid.scenario())
+            montecarlo_issues(valid.scenario(), &spec)
         );
         assert_eq!(
             distribution_text(&spec.levers[0].1),

@@ -17,8 +17,8 @@ pub use funding::{QuarterNeed, funding_need_by_quarter};
 pub use grid::{BreachMap, breach_map, breach_map_on};
 pub use kpi::Kpi;
 pub use montecarlo::{
-    CovenantOdds, Distribution, FirstBreachSummary, FundingNeedSummary, Histogram,
-    MonteCarloResult, MonteCarloSpec, OddsBy, default_distribution, monte_carlo, spec_warnings,
+    CovenantOdds, FirstBreachSummary, FundingNeedSummary, Histogram, MonteCarloResult, OddsBy,
+    default_distribution, monte_carlo,
 };
 pub use solve::{
     Condition, Crossing, LeverRange, Margin, Side, Solution, SolveOutcome, breach_ranges,
