@@ -8,10 +8,9 @@ use coreweave_whatif::model::analysis::{
     Axis, Condition, Evaluator, Kpi, SpanRule, breach_map, breach_ranges, evaluate, monte_carlo,
     solve, tornado_of,
 };
-use coreweave_whatif::model::scenario::Contract;
-use coreweave_whatif::model::validate::MAX_LIST_ITEMS;
 use coreweave_whatif::model::{
-    LeverValue, MonteCarloSpec, Scenario, default_scenario, run, set_lever, validate,
+    Contract, LeverValue, MAX_LIST_ITEMS, MonteCarloSpec, Scenario, default_scenario, run,
+    set_lever, validate,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use rust_decimal_macros::dec;

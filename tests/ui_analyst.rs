@@ -2,8 +2,9 @@
 //! a slider's red, the funding need by date on the KPI strip, and the Monte Carlo set-up's
 //! warnings. Background results are waited for by stepping frames in a bounded loop.
 
-use coreweave_whatif::model::analysis::{Axis, Condition, Margin, breach_ranges, evaluate};
-use coreweave_whatif::model::analysis::{QuarterNeed, funding_need_by_quarter};
+use coreweave_whatif::model::analysis::{
+    Axis, Condition, Margin, QuarterNeed, breach_ranges, evaluate, funding_need_by_quarter,
+};
 use coreweave_whatif::model::{Outcome, Scenario, ValidScenario, levers, parse_preset, run};
 use coreweave_whatif::report::format::{busd, lever_value_text, signed_margin};
 use coreweave_whatif::ui::breach_shading::BreachShading;

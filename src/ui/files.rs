@@ -23,9 +23,10 @@ use super::memo::{MemoError, export_memo};
 use super::overlay::PinnedBaseline;
 use super::tornado_tab::TornadoTab;
 use crate::io::{self, FileError};
-use crate::model::extends::{changes_against, unchangeable_differences};
-use crate::model::preset::SHIPPED_PRESETS;
-use crate::model::{PresetError, ValidScenario, parse_preset};
+use crate::model::{
+    PresetError, SHIPPED_PRESETS, ValidScenario, changes_against, parse_preset,
+    unchangeable_differences,
+};
 use crate::report::exact_ledger_csv;
 
 /// What a file dialog is asked for.

@@ -11,8 +11,7 @@ use super::breach_shading::{BreachShading, LeverShading, track_fractions};
 use super::command::Command;
 use super::document::Document;
 use super::theme;
-use crate::model::levers::{check_value, read_value};
-use crate::model::{Group, Lever, LeverKind, LeverValue, Month};
+use crate::model::{Group, Lever, LeverKind, LeverValue, Month, check_value, read_value};
 
 /// Width of a lever's typed entry, in points.
 const ENTRY_WIDTH: f32 = 84.0;

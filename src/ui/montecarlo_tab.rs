@@ -222,7 +222,7 @@ impl View for MonteCarloTab {
         ui.label(RichText::new(format!("Seed {} · {origin} · drawn levers:", spec.seed)).weak());
         for (path, distribution) in &spec.levers {
             // The lever's label for people; the path stays in the hover for the CLI.
-            let label = crate::model::levers::lever(document.scenario(), path)
+            let label = crate::model::lever(document.scenario(), path)
                 .map_or_else(|_| path.clone(), |lever| lever.label);
             ui.label(
                 RichText::new(format!("  {label}: {}", distribution_text(distribution))).small(),
@@ -292,7 +292,7 @@ fn warning_text(
         .iter()
         .find_map(|(path, _)| {
             let rest = warning.strip_prefix(path.as_str())?.strip_prefix(": ")?;
-            let lever = crate::model::levers::lever(scenario, path).ok()?;
+            let lever = crate::model::lever(scenario, path).ok()?;
             Some((
                 format!("Warning ({}): {rest}", lever.label),
                 Some(path.clone()),
@@ -466,8 +466,7 @@ fn results_ui(ui: &mut Ui, result: &MonteCarloResult) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::default_scenario;
-    use crate::model::montecarlo_issues;
+    use crate::model::{default_scenario, montecarlo_issues};
 
     #[test]
     fn the_default_spec_is_valid_for_the_shipped_scenario() {

@@ -10,8 +10,7 @@ use eframe::egui::{RichText, Ui};
 use super::charts::ChartData;
 use super::command::{BaselineSource, Command};
 use super::theme;
-use crate::model::preset::SHIPPED_PRESETS;
-use crate::model::{Outcome, Scenario, ValidScenario};
+use crate::model::{Outcome, SHIPPED_PRESETS, Scenario, ValidScenario};
 // One home for the comparison, shared with the memo: liquidity headroom in $, ratios in %.
 use crate::report::comparison_rows;
 
@@ -112,8 +111,7 @@ pub fn comparison_ui(
 mod tests {
     use super::*;
     use crate::model::analysis::Kpi;
-    use crate::model::scenario::CovenantTerms;
-    use crate::model::{LeverValue, default_scenario, run, set_lever, validate};
+    use crate::model::{CovenantTerms, LeverValue, default_scenario, run, set_lever, validate};
     use crate::report::KpiUnit;
     use rust_decimal::Decimal;
 

@@ -5,8 +5,7 @@ use std::path::Path;
 
 use super::WhatIfApp;
 use crate::model::analysis::LeverRange;
-use crate::model::warnings::Warning;
-use crate::model::{Kpis, LeverValue};
+use crate::model::{Kpis, LeverValue, Warning};
 use crate::ui::breach_map_tab::BreachMapTab;
 use crate::ui::charts::ChartData;
 use crate::ui::document::Document;
