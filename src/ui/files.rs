@@ -14,13 +14,13 @@ use std::time::{Duration, Instant};
 
 use eframe::egui::{self, Context, Ui};
 
+use super::baseline::PinnedBaseline;
 use super::command::Command;
 use super::document::{Document, DocumentError, Origin};
 use super::file_dialog::{
     DialogEnvironment, DialogOutcome, FileDialog, FilePurpose, native_dialog_available,
 };
 use super::memo::{MemoError, export_memo};
-use super::overlay::PinnedBaseline;
 use super::tornado_tab::TornadoTab;
 use crate::io::{self, FileError};
 use crate::model::{

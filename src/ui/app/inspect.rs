@@ -21,7 +21,7 @@ impl WhatIfApp {
 
     /// Whether the charts draw the pre-drag ghost (a slider drag is in progress).
     pub fn has_drag_ghost(&self) -> bool {
-        self.drag_ghost.is_some()
+        self.charts.has_drag_ghost()
     }
 
     pub fn tornado(&self) -> &TornadoTab {
@@ -46,7 +46,8 @@ impl WhatIfApp {
 
     /// The breaching ranges of a lever's slider, if computed for the scenario as it is now.
     pub fn breach_ranges(&self, path: &str) -> Option<&[LeverRange]> {
-        self.shading.ranges(path, self.document.generation())
+        self.levers_panel
+            .breach_ranges(path, self.document.generation())
     }
 
     /// The input warnings the strip under the KPIs shows (as of the last frame).
@@ -86,7 +87,7 @@ impl WhatIfApp {
 
     /// What the charts draw (refreshed each frame from the outcome).
     pub fn chart_data(&self) -> &ChartData {
-        &self.chart_data
+        self.charts.data()
     }
 
     /// The error on show, if any.
