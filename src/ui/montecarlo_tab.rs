@@ -21,9 +21,6 @@ use crate::report::format::busd;
 /// What a run was for: scenario generation and spec (its runs included).
 pub type McKey = JobKey<MonteCarloSpec>;
 
-/// The runs when the spec does not say otherwise.
-pub const DEFAULT_RUNS: u32 = 10_000;
-
 /// The set-up used when the preset carries none: Core Scientific delay 0/3/6/12 months
 /// (0.4/0.3/0.2/0.1), SOFR triangular ±1.5 points around its value, OpenAI ramp uniform
 /// 3..12 months.
@@ -141,7 +138,7 @@ impl MonteCarloTab {
         let mut spec = scenario
             .montecarlo
             .clone()
-            .unwrap_or_else(|| default_spec(scenario, DEFAULT_RUNS));
+            .unwrap_or_else(|| default_spec(scenario, MonteCarloSpec::DEFAULT_RUNS));
         if let Some(runs) = self.runs {
             spec.runs = runs;
         }
