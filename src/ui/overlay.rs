@@ -1,8 +1,8 @@
 //! The scenario overlay: the controls that pin a baseline (the current scenario or a shipped
 //! preset; it is drawn as ghost lines on the cash and headroom charts), and the Compare tab, a
-//! table of each KPI for baseline and current with the difference. The rows are the report's ([`comparison_rows`]), so the table and the
-//! memo write every figure alike: a liquidity covenant's headroom in $ above its minimum, a
-//! ratio covenant's in % of its limit.
+//! table of each KPI for baseline and current with the difference. The rows are the report's
+//! ([`comparison_rows`]), so the table and the memo write every figure alike: a liquidity
+//! covenant's headroom in $ above its minimum, a ratio covenant's in % of its limit.
 
 use eframe::egui;
 use eframe::egui::{RichText, Ui};

@@ -5,6 +5,10 @@
 //! stream (`seed`, stream `i`), runs are aggregated in index order, and the levers are drawn
 //! in the spec's order. A drawn value is snapped to the lever's grid and clamped to its range
 //! (see [`super::Axis`]), so every run validates.
+//!
+//! Only the sampler lives here: the spec and its distributions are data beside the scenario
+//! (`model::MonteCarloSpec`), checked by validation (`validate::montecarlo`), whose check of
+//! each drawn lever the sampler reuses when it prepares the draws.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
