@@ -5,12 +5,13 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 
 use coreweave_whatif::model::analysis::{
-    Axis, Condition, Evaluator, Kpi, MonteCarloSpec, SpanRule, breach_map, breach_ranges, evaluate,
-    monte_carlo, solve, tornado_of,
+    Axis, Condition, Evaluator, Kpi, SpanRule, breach_map, breach_ranges, evaluate, monte_carlo,
+    solve, tornado_of,
 };
-use coreweave_whatif::model::scenario::Contract;
-use coreweave_whatif::model::validate::MAX_LIST_ITEMS;
-use coreweave_whatif::model::{LeverValue, Scenario, default_scenario, run, set_lever, validate};
+use coreweave_whatif::model::{
+    Contract, LeverValue, MAX_LIST_ITEMS, MonteCarloSpec, Scenario, default_scenario, run,
+    set_lever, validate,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
 use rust_decimal_macros::dec;
 

@@ -7,8 +7,8 @@
 
 use std::hint::black_box;
 
-use coreweave_whatif::model::engine::run_into;
-use coreweave_whatif::model::preset::SHIPPED_PRESETS;
+use coreweave_whatif::model::SHIPPED_PRESETS;
+use coreweave_whatif::model::run_into;
 use coreweave_whatif::model::{
     Outcome, default_scenario, levers, parse_preset, run, set_lever_text,
 };

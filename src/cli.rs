@@ -13,8 +13,7 @@ use crate::cli_scenario::{
 };
 use crate::io;
 use crate::model::analysis::{Kpi, SpanRule, tornado_of};
-use crate::model::warnings::warnings;
-use crate::model::{LeverKind, Scenario, levers, run, to_ron, validate};
+use crate::model::{LeverKind, Scenario, levers, run, to_ron, validate, warnings};
 use crate::report::{
     MemoBaseline, MemoInput, MemoTornado, Precision, backtest_json, backtest_text, kpis_json,
     kpis_text, ledger_csv, ledger_json, ledger_table,

@@ -12,15 +12,13 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 use crate::cli_scenario::{ScenarioArgs, load_scenario};
-use crate::model::Month;
-use crate::model::analysis::grid::DEFAULT_STEPS;
 use crate::model::analysis::{
-    Axis, BreachMap, Condition, Crossing, Distribution, Kpi, LeverRange, LeverSpan, Margin,
-    MonteCarloResult, MonteCarloSpec, Side, Solution, SolveOutcome, SpanRule, Tornado,
-    TornadoSpans, axis_with_spans, breach_map_on, default_distribution, failing_ranges_on,
-    monte_carlo, solve_on, spec_warnings, tornado_of,
+    Axis, BreachMap, Condition, Crossing, DEFAULT_STEPS, Kpi, LeverRange, LeverSpan, Margin,
+    MonteCarloResult, Side, Solution, SolveOutcome, SpanRule, Tornado, TornadoSpans,
+    axis_with_spans, breach_map_on, default_distribution, failing_ranges_on, monte_carlo, solve_on,
+    tornado_of,
 };
-use crate::model::money::round_for_display;
+use crate::model::{Distribution, MonteCarloSpec, Month, round_for_display, spec_warnings};
 use crate::report::Precision;
 use crate::report::format::{grouped, share_pct, signed_musd, signed_pct};
 

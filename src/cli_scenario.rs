@@ -7,8 +7,7 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::io;
-use crate::model::levers::apply_assignments;
-use crate::model::{Scenario, ValidScenario, validate};
+use crate::model::{Scenario, ValidScenario, apply_assignments, validate};
 
 /// What `default` names: the embedded preset, under its shipped stem.
 const DEFAULT_NAME: &str = "s1-base";

@@ -27,12 +27,11 @@ use std::path::{Path, PathBuf};
 use std::str::Utf8Error;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::model::extends::{ExtendsFile, changes_against};
-use crate::model::preset::{
-    BaseText, ExtendsError, PresetSource, SHIPPED_PRESETS, is_extends, parse_extends_file,
-    resolve_preset,
+use crate::model::{
+    BaseText, ExtendsError, ExtendsFile, PresetError, PresetSource, SHIPPED_PRESETS, Scenario,
+    ValidScenario, changes_against, is_extends, parse_extends_file, parse_preset, resolve_preset,
+    to_ron, validate,
 };
-use crate::model::{PresetError, Scenario, ValidScenario, parse_preset, to_ron, validate};
 use crate::report::{Memo, chart_file_name};
 
 /// The stem a memo at `path` writes its chart images under: `reports/q3.md` → `q3`.

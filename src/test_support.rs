@@ -3,8 +3,7 @@
 
 use rust_decimal_macros::dec;
 
-use crate::model::scenario::Reported;
-use crate::model::{Month, ValidScenario, default_scenario, validate};
+use crate::model::{Month, Reported, ValidScenario, default_scenario, validate};
 
 /// Two quarters of reported figures: every figure in 2025-03, all but cash in 2025-06 (seven
 /// backtest rows).

@@ -1,8 +1,7 @@
 //! What happened in 2025: the actual-2025 preset against the figures CoreWeave reported, and
 //! the GPU price crash built on it.
 
-use coreweave_whatif::model::backtest::Figure;
-use coreweave_whatif::model::{Month, Outcome, parse_preset, run};
+use coreweave_whatif::model::{Figure, Month, Outcome, parse_preset, run};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 

@@ -4,13 +4,12 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use coreweave_whatif::model::analysis::{
-    Axis, Condition, Distribution, Kpi, LeverRange, MonteCarloSpec, Side, SolveOutcome, SpanRule,
-    Tornado, breach_map, breach_ranges, failing_ranges, monte_carlo, solve, tornado_of,
+    Axis, Condition, Kpi, LeverRange, Side, SolveOutcome, SpanRule, Tornado, breach_map,
+    breach_ranges, failing_ranges, monte_carlo, solve, tornado_of,
 };
-use coreweave_whatif::model::levers::analysis_limits;
-use coreweave_whatif::model::preset::SHIPPED_PRESETS;
 use coreweave_whatif::model::{
-    LeverKind, LeverValue, Month, Outcome, Scenario, levers, parse_preset, run, set_lever, validate,
+    Distribution, LeverKind, LeverValue, MonteCarloSpec, Month, Outcome, SHIPPED_PRESETS, Scenario,
+    analysis_limits, levers, parse_preset, run, set_lever, validate,
 };
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -720,7 +719,7 @@ fn cli_montecarlo_reports_the_seeded_result() {
 
 #[test]
 fn every_plausible_range_holds_the_current_value_inside_the_analysis_limits() {
-    use coreweave_whatif::model::levers::plausible_range;
+    use coreweave_whatif::model::plausible_range;
     let less = |a: &LeverValue, b: &LeverValue| match (a, b) {
         (LeverValue::Number(a), LeverValue::Number(b)) => a < b,
         (LeverValue::Month(a), LeverValue::Month(b)) => a < b,

@@ -2,8 +2,7 @@
 
 use clap::Parser;
 use coreweave_whatif::cli::{Cli, execute};
-use coreweave_whatif::model::outcome::BASE_COLUMNS;
-use coreweave_whatif::model::{default_scenario, run};
+use coreweave_whatif::model::{BASE_COLUMNS, default_scenario, run};
 use coreweave_whatif::report::format::grouped;
 use serde_json::Value;
 

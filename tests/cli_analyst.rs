@@ -6,12 +6,10 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 
-use coreweave_whatif::model::analysis::{
-    Kpi, MonteCarloSpec, SpanRule, TornadoSpans, monte_carlo, tornado_of,
-};
-use coreweave_whatif::model::levers::{analysis_limits, plausible_range};
+use coreweave_whatif::model::analysis::{Kpi, SpanRule, TornadoSpans, monte_carlo, tornado_of};
 use coreweave_whatif::model::{
-    LeverValue, Month, Outcome, Scenario, levers, parse_preset, run, set_lever_text, validate,
+    LeverValue, MonteCarloSpec, Month, Outcome, Scenario, analysis_limits, levers, parse_preset,
+    plausible_range, run, set_lever_text, validate,
 };
 use coreweave_whatif::report::format::grouped;
 use rust_decimal::Decimal;
@@ -30,7 +28,7 @@ fn json(args: &[&str]) -> Value {
 
 fn load(preset: &str) -> Scenario {
     let text = if preset == "default" {
-        coreweave_whatif::model::preset::SHIPPED_PRESETS
+        coreweave_whatif::model::SHIPPED_PRESETS
             .iter()
             .find(|(stem, _)| *stem == "s1-base")
             .map(|(_, text)| (*text).to_owned())

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use coreweave_whatif::model::money::round_for_display;
-use coreweave_whatif::model::scenario::CovenantTerms;
-use coreweave_whatif::model::{LeverValue, default_scenario, run};
+use coreweave_whatif::model::{
+    CovenantTerms, LeverValue, default_scenario, round_for_display, run,
+};
 use coreweave_whatif::report::format::signed_pct;
 use coreweave_whatif::ui::{BaselineSource, Command, WhatIfApp};
 use rust_decimal::Decimal;

@@ -4,8 +4,8 @@
 
 mod reference;
 
-use coreweave_whatif::model::engine::run_into;
-use coreweave_whatif::model::preset::SHIPPED_PRESETS;
+use coreweave_whatif::model::SHIPPED_PRESETS;
+use coreweave_whatif::model::run_into;
 use coreweave_whatif::model::{
     LeverKind, LeverValue, Outcome, ValidScenario, levers, parse_preset, run, set_lever, validate,
 };

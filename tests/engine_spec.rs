@@ -1,11 +1,11 @@
 //! Spec §3, section by section, on small scenarios whose figures are computed by hand in the
 //! comments. Each assertion names its inputs.
 
-use coreweave_whatif::model::scenario::{
+use coreweave_whatif::model::{
     Amortization, Capacity, Contract, Covenant, CovenantTerms, CustomerCut, DelayPolicy, Draws,
-    EquityRaise, Facility, FacilityKind, Partner, Rate, Site,
+    EquityRaise, Facility, FacilityKind, Month, Outcome, Partner, Rate, Scenario, Site, run,
+    validate,
 };
-use coreweave_whatif::model::{Month, Outcome, Scenario, run, validate};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 

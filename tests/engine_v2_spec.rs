@@ -1,9 +1,8 @@
 //! Spec §6, subsection by subsection, on small scenarios whose figures are computed by hand in
 //! the comments. Each assertion names its inputs.
 
-use coreweave_whatif::model::backtest::Figure;
 use coreweave_whatif::model::{
-    Outcome, PresetError, parse_preset, parse_scenario, run, set_lever_text, validate,
+    Figure, Outcome, PresetError, parse_preset, parse_scenario, run, set_lever_text, validate,
 };
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;

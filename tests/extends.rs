@@ -6,14 +6,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use coreweave_whatif::io::{self as preset_file, FileError};
-use coreweave_whatif::model::extends::{
-    ExtendsFile, MAX_DEPTH, changes_against, unchangeable_differences,
-};
-use coreweave_whatif::model::preset::{PresetSource, is_extends, resolve_preset};
-use coreweave_whatif::model::scenario::{Contract, EquityRaise};
 use coreweave_whatif::model::{
-    LeverValue, Month, PresetError, Scenario, ValidScenario, parse_preset, parse_scenario, run,
-    set_lever_text, validate,
+    Contract, EquityRaise, ExtendsFile, LeverValue, MAX_EXTENDS_DEPTH, Month, PresetError,
+    PresetSource, Scenario, ValidScenario, changes_against, is_extends, parse_preset,
+    parse_scenario, resolve_preset, run, set_lever_text, unchangeable_differences, validate,
 };
 use coreweave_whatif::ui::Command;
 use rust_decimal_macros::dec;
@@ -250,7 +246,7 @@ fn a_shipped_preset_extends_only_shipped_presets() {
     );
 
     // Every shipped preset reads through the same entry point, extends or not.
-    for (stem, text) in coreweave_whatif::model::preset::SHIPPED_PRESETS {
+    for (stem, text) in coreweave_whatif::model::SHIPPED_PRESETS {
         let valid = parse_preset(text).unwrap_or_else(|err| panic!("{stem}: {err}"));
         assert!(run(&valid).is_ok(), "{stem} runs");
     }
@@ -277,7 +273,7 @@ fn chain(dir: &Path, extends_files: usize) -> PathBuf {
 
 #[test]
 fn eight_files_deep_resolve_and_nine_are_refused() {
-    assert_eq!(MAX_DEPTH, 8);
+    assert_eq!(MAX_EXTENDS_DEPTH, 8);
     let dir = scratch_dir("extends-depth-8");
     let top = chain(&dir, 8);
     assert_eq!(
@@ -454,7 +450,7 @@ fn a_newer_format_is_refused_before_anything_else() {
         parse_scenario(text),
         Err(PresetError::Extends(error)) if matches!(
             &*error,
-            coreweave_whatif::model::preset::ExtendsError::Preset {
+            coreweave_whatif::model::ExtendsError::Preset {
                 error: PresetError::NewerFormat { found: 99, .. },
                 ..
             }

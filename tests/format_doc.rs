@@ -2,10 +2,9 @@
 //! about nothing; every lever's range it states is the registry's; the ids it calls reserved
 //! are exactly the ones validation refuses.
 
-use coreweave_whatif::model::preset::SHIPPED_PRESETS;
-use coreweave_whatif::model::warnings::warnings;
 use coreweave_whatif::model::{
-    LeverKind, Scenario, levers, parse_preset, parse_scenario, run, validate,
+    LeverKind, SHIPPED_PRESETS, Scenario, levers, parse_preset, parse_scenario, run, validate,
+    warnings,
 };
 
 const FORMAT_DOC: &str = include_str!("../docs/format.md");

@@ -5,8 +5,7 @@
 //! CI runs 256 cases; a longer hunt sets `PROPTEST_CASES` (release mode is ~10× faster):
 //! `PROPTEST_CASES=200000 cargo test --release --test fuzz_presets`.
 
-use coreweave_whatif::model::preset::SHIPPED_PRESETS;
-use coreweave_whatif::model::{parse_preset, run, to_ron};
+use coreweave_whatif::model::{SHIPPED_PRESETS, parse_preset, run, to_ron};
 use proptest::prelude::*;
 use proptest::sample::Index;
 

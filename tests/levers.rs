@@ -1,9 +1,8 @@
 //! The lever registry: paths, ranges, errors, and that every in-range value runs.
 
-use coreweave_whatif::model::levers::{LeverError, apply_assignments, lever, read_value};
 use coreweave_whatif::model::{
-    Group, LeverKind, LeverValue, Month, default_scenario, levers, run, set_lever, set_lever_text,
-    validate,
+    Group, LeverError, LeverKind, LeverValue, Month, apply_assignments, default_scenario, lever,
+    levers, read_value, run, set_lever, set_lever_text, validate,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -173,9 +172,9 @@ proptest! {
     fn any_in_range_levers_run_and_keep_the_books(
         positions in prop::collection::vec(any::<u32>(), 240),
         changed in prop::collection::vec(any::<bool>(), 240),
-        preset in 0usize..coreweave_whatif::model::preset::SHIPPED_PRESETS.len(),
+        preset in 0usize..coreweave_whatif::model::SHIPPED_PRESETS.len(),
     ) {
-        let text = coreweave_whatif::model::preset::SHIPPED_PRESETS[preset].1;
+        let text = coreweave_whatif::model::SHIPPED_PRESETS[preset].1;
         let mut scenario = coreweave_whatif::model::parse_preset(text).expect("shipped preset").into_scenario();
         for (i, lever) in levers(&scenario).into_iter().enumerate() {
             if changed.get(i).copied().unwrap_or(false) {

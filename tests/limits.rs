@@ -1,8 +1,7 @@
 //! The list limits that keep every-lever analyses near a second (docs/model.md, "Limits").
 
 use coreweave_whatif::model::analysis::{Kpi, SpanRule, tornado_of};
-use coreweave_whatif::model::validate::{MAX_LIST_ITEMS, MAX_REPORTED};
-use coreweave_whatif::model::{parse_preset, parse_scenario};
+use coreweave_whatif::model::{MAX_LIST_ITEMS, MAX_REPORTED, parse_preset, parse_scenario};
 
 mod common;
 use common::shipped;

@@ -2,10 +2,9 @@
 //! with a message naming it, through `--set` and through a preset, never rounded; every legal
 //! spelling still reads exactly.
 
-use coreweave_whatif::model::levers::{apply_assignments, lever};
-use coreweave_whatif::model::preset::SHIPPED_PRESETS;
 use coreweave_whatif::model::{
-    LeverValue, PresetError, Scenario, default_scenario, parse_preset, to_ron,
+    LeverValue, PresetError, SHIPPED_PRESETS, Scenario, apply_assignments, default_scenario, lever,
+    parse_preset, to_ron,
 };
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;

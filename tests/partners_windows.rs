@@ -188,13 +188,13 @@ fn window_ends_are_levers_and_an_empty_window_tests_nothing() {
         r#"(id: "floor", name: "Floor", terms: MinLiquidity(floor: "650", pct: "0"))"#,
     ))
     .expect("parses");
-    let from = coreweave_whatif::model::levers::lever(&scenario, "floor.from").expect("a lever");
+    let from = coreweave_whatif::model::lever(&scenario, "floor.from").expect("a lever");
     assert_eq!(
         from.value.to_string(),
         "2025-01",
         "absent reads as the first month"
     );
-    let until = coreweave_whatif::model::levers::lever(&scenario, "floor.until").expect("a lever");
+    let until = coreweave_whatif::model::lever(&scenario, "floor.until").expect("a lever");
     assert_eq!(
         until.value.to_string(),
         "2025-12",
@@ -209,7 +209,7 @@ fn window_ends_are_levers_and_an_empty_window_tests_nothing() {
 
 #[test]
 fn galaxy_helios_extends_actual_2025_with_a_second_partner_and_a_windowed_test() {
-    let galaxy = coreweave_whatif::model::preset::SHIPPED_PRESETS
+    let galaxy = coreweave_whatif::model::SHIPPED_PRESETS
         .iter()
         .find(|(stem, _)| *stem == "galaxy-helios-2026")
         .map(|(_, text)| *text)

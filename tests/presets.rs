@@ -5,8 +5,9 @@ use std::fs;
 use std::path::PathBuf;
 
 use coreweave_whatif::io;
-use coreweave_whatif::model::preset::{SHIPPED_PRESETS, parse_scenario};
-use coreweave_whatif::model::{PresetError, default_scenario, parse_preset, run, to_ron};
+use coreweave_whatif::model::{
+    PresetError, SHIPPED_PRESETS, default_scenario, parse_preset, parse_scenario, run, to_ron,
+};
 
 mod common;
 use common::scratch_dir;

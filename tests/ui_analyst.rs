@@ -2,11 +2,11 @@
 //! a slider's red, the funding need by date on the KPI strip, and the Monte Carlo set-up's
 //! warnings. Background results are waited for by stepping frames in a bounded loop.
 
-use coreweave_whatif::model::analysis::{Axis, Condition, Margin, breach_ranges, evaluate};
-use coreweave_whatif::model::analysis::{QuarterNeed, funding_need_by_quarter};
+use coreweave_whatif::model::analysis::{
+    Axis, Condition, Margin, QuarterNeed, breach_ranges, evaluate, funding_need_by_quarter,
+};
 use coreweave_whatif::model::{Outcome, Scenario, ValidScenario, levers, parse_preset, run};
 use coreweave_whatif::report::format::{busd, lever_value_text, signed_margin};
-use coreweave_whatif::ui::breach_shading::BreachShading;
 use coreweave_whatif::ui::document::{Document, Origin};
 use coreweave_whatif::ui::kpi_strip::{KpiStrip, kpi_tiles};
 use coreweave_whatif::ui::levers_panel::LeversPanel;
@@ -39,17 +39,15 @@ fn text_of(node: &egui_kittest::Node<'_>) -> String {
         .to_string()
 }
 
-/// The levers panel and its background shading on one document.
+/// The levers panel (it owns its background shading) on one document.
 struct PanelState {
     panel: LeversPanel,
-    shading: BreachShading,
     document: Document,
 }
 
 fn panel_harness(stem: &str) -> Harness<'static, PanelState> {
     let state = PanelState {
         panel: LeversPanel::default(),
-        shading: BreachShading::default(),
         document: Document::new(shipped_valid(stem), Origin::Shipped(stem.to_owned())),
     };
     let harness = Harness::builder()
@@ -58,11 +56,13 @@ fn panel_harness(stem: &str) -> Harness<'static, PanelState> {
         .build_ui_state(
             |ui, state: &mut PanelState| {
                 let mut commands = Vec::new();
-                state
-                    .panel
-                    .levers_ui(ui, &state.document, &state.shading, &mut commands);
-                let visible = state.panel.visible_paths().to_vec();
-                state.shading.update(ui.ctx(), &state.document, &visible);
+                let mut view = ViewContext {
+                    document: &state.document,
+                    baseline: None,
+                    commands: &mut commands,
+                };
+                state.panel.ui(ui, &mut view);
+                state.panel.update_shading(ui.ctx(), &state.document);
             },
             state,
         );
@@ -95,7 +95,12 @@ fn hovering_a_shaded_slider_says_what_broke_on_each_side_of_the_red() {
     for _ in 0..600 {
         harness.step();
         let generation = harness.state().document.generation();
-        if harness.state().shading.shading(path, generation).is_some() {
+        if harness
+            .state()
+            .panel
+            .lever_shading(path, generation)
+            .is_some()
+        {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
@@ -237,6 +242,7 @@ fn the_funding_need_tile_lists_the_need_by_each_quarter_end() {
                 let mut commands = Vec::new();
                 let mut view = ViewContext {
                     document,
+                    baseline: None,
                     commands: &mut commands,
                 };
                 strip.ui(ui, &mut view);
@@ -283,6 +289,7 @@ fn montecarlo_harness(text: &str) -> Harness<'static, (MonteCarloTab, Document)>
                 let mut commands = Vec::new();
                 let mut view = ViewContext {
                     document,
+                    baseline: None,
                     commands: &mut commands,
                 };
                 tab.ui(ui, &mut view);

@@ -1,8 +1,7 @@
 //! Issue 7's backtest in the app, driven headless with egui_kittest: the backtest KPI tile, the
 //! reported markers' legend entries on the charts, and the memo's backtest table.
 
-use coreweave_whatif::model::backtest::Figure;
-use coreweave_whatif::model::run;
+use coreweave_whatif::model::{Figure, run};
 use coreweave_whatif::report::format::pct_text;
 use coreweave_whatif::ui::{Tab, WhatIfApp};
 use eframe::egui::accesskit::Role;

@@ -206,10 +206,9 @@ fn validation_names_the_field_by_its_label_then_its_path() {
     }
 }
 
-/// The levers panel and its shading on s1-base, headless, after the shading has landed.
+/// The levers panel (it owns its shading) on s1-base, headless, after the shading has landed.
 struct PanelState {
     panel: coreweave_whatif::ui::levers_panel::LeversPanel,
-    shading: coreweave_whatif::ui::breach_shading::BreachShading,
     document: coreweave_whatif::ui::document::Document,
 }
 
@@ -219,7 +218,6 @@ fn when_every_value_breaches_the_panel_says_so_and_where_the_first_breach_moves(
     let (valid, _) = shipped_outcome("s1-base");
     let state = PanelState {
         panel: Default::default(),
-        shading: Default::default(),
         document: Document::new(valid, Origin::Shipped("s1-base".to_owned())),
     };
     let mut harness = Harness::builder()
@@ -227,12 +225,15 @@ fn when_every_value_breaches_the_panel_says_so_and_where_the_first_breach_moves(
         .with_max_steps(400)
         .build_ui_state(
             |ui, state: &mut PanelState| {
+                use coreweave_whatif::ui::view::{View, ViewContext};
                 let mut commands = Vec::new();
-                state
-                    .panel
-                    .levers_ui(ui, &state.document, &state.shading, &mut commands);
-                let visible = state.panel.visible_paths().to_vec();
-                state.shading.update(ui.ctx(), &state.document, &visible);
+                let mut view = ViewContext {
+                    document: &state.document,
+                    baseline: None,
+                    commands: &mut commands,
+                };
+                state.panel.ui(ui, &mut view);
+                state.panel.update_shading(ui.ctx(), &state.document);
             },
             state,
         );
@@ -242,8 +243,8 @@ fn when_every_value_breaches_the_panel_says_so_and_where_the_first_breach_moves(
         let generation = harness.state().document.generation();
         if harness
             .state()
-            .shading
-            .shading("ddtl2.spread_pct", generation)
+            .panel
+            .lever_shading("ddtl2.spread_pct", generation)
             .is_some()
         {
             break;
@@ -260,8 +261,8 @@ fn when_every_value_breaches_the_panel_says_so_and_where_the_first_breach_moves(
     let generation = harness.state().document.generation();
     let spread = harness
         .state()
-        .shading
-        .shading("ddtl2.spread_pct", generation)
+        .panel
+        .lever_shading("ddtl2.spread_pct", generation)
         .expect("the DDTL 2.0 spread's shading")
         .clone();
     let moves = spread
@@ -312,6 +313,7 @@ fn a_warning_names_its_field_by_label_before_its_path() {
                 let mut commands = Vec::new();
                 let mut view = ViewContext {
                     document,
+                    baseline: None,
                     commands: &mut commands,
                 };
                 strip.ui(ui, &mut view);

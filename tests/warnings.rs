@@ -4,11 +4,10 @@
 
 use clap::Parser;
 use coreweave_whatif::cli::{Cli, execute};
-use coreweave_whatif::model::levers::set_lever_text;
-use coreweave_whatif::model::preset::SHIPPED_PRESETS;
-use coreweave_whatif::model::scenario::{Amortization, CovenantTerms, Scenario};
-use coreweave_whatif::model::warnings::{Warning, warnings};
-use coreweave_whatif::model::{Month, parse_scenario, to_ron, validate};
+use coreweave_whatif::model::{
+    Amortization, CovenantTerms, Month, SHIPPED_PRESETS, Scenario, Warning, parse_scenario,
+    set_lever_text, to_ron, validate, warnings,
+};
 use egui_kittest::kittest::Queryable;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -43,10 +42,7 @@ fn only_at(scenario: &Scenario, path: &str) -> Warning {
     }
 }
 
-fn facility<'a>(
-    scenario: &'a mut Scenario,
-    id: &str,
-) -> &'a mut coreweave_whatif::model::scenario::Facility {
+fn facility<'a>(scenario: &'a mut Scenario, id: &str) -> &'a mut coreweave_whatif::model::Facility {
     scenario
         .facilities
         .iter_mut()

@@ -47,7 +47,7 @@ use super::scenario::{
 
 /// How many extends files a chain may hold above the preset it ends on: enough for a family of
 /// scenarios built on each other, and a bound on a chain that only a mistake would make long.
-pub const MAX_DEPTH: usize = 8;
+pub const MAX_EXTENDS_DEPTH: usize = 8;
 
 /// Runs `$each!(field)` for every list section whose items have an `id`, in preset order, so
 /// `remove`, `add` and [`changes_against`] treat every list alike. A new list is one line here

@@ -15,7 +15,7 @@ use ron::extensions::Extensions;
 use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use super::extends::{ApplyError, ExtendsFile, MAX_DEPTH};
+use super::extends::{ApplyError, ExtendsFile, MAX_EXTENDS_DEPTH};
 use super::money::{DecimalError, check_bare_number, one_line};
 use super::scenario::{FORMAT_VERSION, Scenario};
 use super::validate::{ValidScenario, ValidationError, validate};
@@ -73,7 +73,7 @@ pub enum ExtendsError {
     #[error("{}: a circle", chain_text(files))]
     Circle { files: Vec<String> },
     #[error(
-        "{}: more than {MAX_DEPTH} presets extending one another (at most {MAX_DEPTH} are followed)",
+        "{}: more than {MAX_EXTENDS_DEPTH} presets extending one another (at most {MAX_EXTENDS_DEPTH} are followed)",
         chain_text(files)
     )]
     TooDeep { files: Vec<String> },
@@ -219,7 +219,7 @@ struct Link<L> {
 /// preset is read as [`parse_scenario`] always did, with the same errors. A preset that extends
 /// another is resolved: its base is a shipped preset when `extends` is a shipped stem, else
 /// whatever `read_base(location of the extending file, extends)` returns (its error message is
-/// shown with the file's name); at most [`MAX_DEPTH`] extends files are followed, a preset
+/// shown with the file's name); at most [`MAX_EXTENDS_DEPTH`] extends files are followed, a preset
 /// reached twice is a circle, and the preset the chain ends on must be valid on its own. Then each
 /// file applies to its base, innermost first ([`ExtendsFile::apply`]). The result is not
 /// validated: [`parse_preset`] and the file loader do that, as for any scenario.
@@ -244,7 +244,7 @@ pub fn resolve_preset<L: PartialEq>(
                 .and_then(|scenario| Ok(validate(scenario)?.into_scenario()))
                 .map_err(|error| extends_error(ExtendsError::Preset { file: name, error }))?;
         }
-        if chain.len() == MAX_DEPTH {
+        if chain.len() == MAX_EXTENDS_DEPTH {
             let mut files: Vec<String> = chain.into_iter().map(|link| link.name).collect();
             files.push(name);
             return Err(extends_error(ExtendsError::TooDeep { files }));

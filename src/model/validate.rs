@@ -7,10 +7,15 @@ use std::fmt;
 use rust_decimal::Decimal;
 
 use super::levers::{levers, out_of_range_fields};
+
+mod montecarlo;
+
 use super::scenario::{
     Amortization, CORE_SCIENTIFIC_ID, CoreScientific, CovenantTerms, FORMAT_VERSION, FacilityKind,
     Scenario,
 };
+pub(crate) use montecarlo::drawable_lever;
+pub use montecarlo::{montecarlo_issues, spec_warnings};
 
 /// A scenario that [`validate`] accepted. The engine runs only these.
 #[derive(Clone, Debug, PartialEq)]
@@ -498,7 +503,7 @@ pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError
     }
 
     if let Some(spec) = &scenario.montecarlo {
-        for monte_carlo_issue in spec.issues(&scenario) {
+        for monte_carlo_issue in montecarlo_issues(&scenario, spec) {
             issue(monte_carlo_issue.path, monte_carlo_issue.message);
         }
     }

@@ -6,8 +6,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::format::{error_pct_text, figure_text, pct_text};
-use crate::model::Outcome;
-use crate::model::money::round_for_display;
+use crate::model::{Outcome, round_for_display};
 
 /// The backtest as a table: every reported figure beside the model's, then the mean error.
 pub fn backtest_text(name: &str, outcome: &Outcome) -> String {

@@ -4,11 +4,9 @@
 
 use rust_decimal::Decimal;
 
-use crate::model::backtest::Figure;
-use crate::model::levers::LeverValue;
-use crate::model::money::{DISPLAY_DP, round_for_display};
-use crate::model::outcome::CovenantTest;
-use crate::model::scenario::CovenantTerms;
+use crate::model::{
+    CovenantTerms, CovenantTest, DISPLAY_DP, Figure, LeverValue, round_for_display,
+};
 
 /// `$1,234.56M`-style text of an amount in $M, rounded in the model's one rounding place.
 pub fn musd(value_musd: Decimal) -> String {
@@ -256,7 +254,7 @@ pub fn grouped(value: Decimal, dp: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::outcome::CovenantKind;
+    use crate::model::CovenantKind;
     use rust_decimal_macros::dec;
 
     #[test]
@@ -326,10 +324,7 @@ mod tests {
             "3 months"
         );
         assert_eq!(
-            lever_value_text(
-                &LeverValue::Month(crate::model::month::Month::ym(2026, 3)),
-                ""
-            ),
+            lever_value_text(&LeverValue::Month(crate::model::Month::ym(2026, 3)), ""),
             "2026-03"
         );
     }

@@ -11,8 +11,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use super::format::{busd, grouped};
 use crate::model::analysis::Kpi;
-use crate::model::scenario::CovenantTerms;
-use crate::model::{Month, Outcome, Scenario};
+use crate::model::{CovenantTerms, Month, Outcome, Scenario};
 
 /// How a KPI's figure is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

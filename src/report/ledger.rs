@@ -9,9 +9,7 @@ use serde_json::{Map, Value, json};
 use super::format::{cents_musd, pct_text, places_to_show, signed_pct};
 use super::kpi_text::{KpiUnit, kpi_figure, kpi_unit};
 use crate::model::analysis::{Kpi, funding_need_by_quarter};
-use crate::model::money::{DISPLAY_DP, round_for_display};
-use crate::model::outcome::Cell;
-use crate::model::{Outcome, Scenario};
+use crate::model::{Cell, DISPLAY_DP, Outcome, Scenario, round_for_display};
 
 /// How money is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -18,8 +18,7 @@ use super::kpi_text::{
 };
 use super::svg_chart::{ChartPoint, MonthRun, Rgb, SvgChart, SvgLine};
 use crate::model::analysis::{Kpi, SpanRule, TornadoBar};
-use crate::model::scenario::CovenantTerms;
-use crate::model::{Lever, Outcome, Scenario};
+use crate::model::{CovenantTerms, Lever, Outcome, Scenario};
 
 /// The memo's colours: the app's chart colours (`ui::theme`, which a test holds them equal to).
 pub mod palette {

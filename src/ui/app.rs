@@ -15,9 +15,9 @@ use std::time::Instant;
 
 use eframe::egui::{Ui, ViewportCommand};
 
+use super::baseline::PinnedBaseline;
 use super::breach_map_tab::BreachMapTab;
-use super::breach_shading::BreachShading;
-use super::charts::ChartData;
+use super::charts_tab::{BreakdownTab, ChartsTab};
 use super::chrome::{self, FrameStats};
 use super::command::{BaselineSource, Command};
 use super::document::{Document, Origin};
@@ -27,11 +27,11 @@ use super::kpi_strip::KpiStrip;
 use super::ledger::LedgerView;
 use super::levers_panel::LeversPanel;
 use super::montecarlo_tab::MonteCarloTab;
-use super::overlay::PinnedBaseline;
+use super::overlay::CompareTab;
 use super::story::StoryHeader;
 use super::tornado_tab::TornadoTab;
 use super::undo::{Step, UndoHistory};
-use super::view::{Tab, ViewContext};
+use super::view::{Tab, View, ViewContext};
 use super::warnings_strip::WarningsStrip;
 use crate::model::{LeverError, Scenario, ValidScenario, set_lever, validate};
 
@@ -46,9 +46,10 @@ pub struct WhatIfApp {
     document: Document,
     undo: UndoHistory,
     levers_panel: LeversPanel,
-    chart_data: ChartData,
-    chart_generation: Option<u64>,
+    charts: ChartsTab,
+    breakdown: BreakdownTab,
     ledger: LedgerView,
+    compare: CompareTab,
     file_menu: FileMenu,
     files: Files,
     tab: Tab,
@@ -65,12 +66,9 @@ pub struct WhatIfApp {
     frame_start: Option<(Instant, bool)>,
     /// The pinned baseline, drawn as ghost lines and compared in its tab.
     pinned: Option<PinnedBaseline>,
-    /// The charts from before the drag in progress, drawn as a ghost until it ends.
-    drag_ghost: Option<ChartData>,
     tornado: TornadoTab,
     breach_map: BreachMapTab,
     montecarlo: MonteCarloTab,
-    shading: BreachShading,
     warnings_strip: WarningsStrip,
     story: StoryHeader,
     kpi_strip: KpiStrip,
@@ -82,9 +80,10 @@ impl WhatIfApp {
             document,
             undo: UndoHistory::default(),
             levers_panel: LeversPanel::default(),
-            chart_data: ChartData::default(),
-            chart_generation: None,
+            charts: ChartsTab::default(),
+            breakdown: BreakdownTab::default(),
             ledger: LedgerView::default(),
+            compare: CompareTab,
             file_menu: FileMenu,
             files: Files::new(false),
             tab,
@@ -96,11 +95,9 @@ impl WhatIfApp {
             frame_stats: FrameStats::default(),
             frame_start: None,
             pinned: None,
-            drag_ghost: None,
             tornado: TornadoTab::default(),
             breach_map: BreachMapTab::default(),
             montecarlo: MonteCarloTab::default(),
-            shading: BreachShading::default(),
             warnings_strip: WarningsStrip::default(),
             story: StoryHeader::default(),
             kpi_strip: KpiStrip::default(),
@@ -339,8 +336,8 @@ impl WhatIfApp {
             Ok(valid) => {
                 self.levers_panel.clear_refusal(path);
                 if valid != *self.document.valid_scenario() {
-                    if dragging && self.drag_ghost.is_none() {
-                        self.drag_ghost = Some(self.chart_data.clone());
+                    if dragging {
+                        self.charts.keep_drag_ghost();
                     }
                     self.undo.record(self.document.valid_scenario(), dragging);
                     self.document.replace_scenario(valid);
@@ -384,18 +381,6 @@ impl WhatIfApp {
         }
         any
     }
-
-    fn refresh_chart_data(&mut self) {
-        let generation = self.document.generation();
-        if self.chart_generation == Some(generation) {
-            return;
-        }
-        self.chart_generation = Some(generation);
-        self.chart_data = match self.document.outcome() {
-            Ok(outcome) => ChartData::new(outcome, self.document.scenario()),
-            Err(_) => ChartData::default(),
-        };
-    }
 }
 
 impl eframe::App for WhatIfApp {
@@ -419,6 +404,7 @@ impl eframe::App for WhatIfApp {
         egui::Panel::top("menu_bar").show(ui, |ui| {
             let mut view = ViewContext {
                 document: &self.document,
+                baseline: self.pinned.as_ref(),
                 commands: &mut self.commands,
             };
             chrome::menu_bar_ui(ui, &mut view, &mut self.file_menu, &self.undo);
@@ -435,15 +421,18 @@ impl eframe::App for WhatIfApp {
             .show(ui, |ui| {
                 ui.add_space(4.0);
                 ui.heading("Levers");
-                self.levers_panel
-                    .levers_ui(ui, &self.document, &self.shading, &mut self.commands);
+                let mut view = ViewContext {
+                    document: &self.document,
+                    baseline: self.pinned.as_ref(),
+                    commands: &mut self.commands,
+                };
+                self.levers_panel.ui(ui, &mut view);
             });
         // Edits made in the levers panel are applied now, so the KPIs and charts drawn below
         // show them in this same frame rather than one frame late.
         changed |= self.apply_all(&ctx);
-        self.refresh_chart_data();
-        self.shading
-            .update(&ctx, &self.document, self.levers_panel.visible_paths());
+        self.charts.refresh(&self.document);
+        self.levers_panel.update_shading(&ctx, &self.document);
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui));
         if let Some((_, target)) = &self.pending_open {
             let current = self.document.origin();
@@ -463,7 +452,7 @@ impl eframe::App for WhatIfApp {
         if !ctx.input(|input| input.pointer.any_down()) {
             // The pointer is up: a drag has ended, and becomes one undo step.
             self.undo.finish_pending();
-            self.drag_ghost = None;
+            self.charts.end_drag();
         }
         let title = self.title();
         if title != self.title {

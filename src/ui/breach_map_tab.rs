@@ -12,8 +12,7 @@ use super::format::plot_f64;
 use super::kpi_text::kpi_combo_ui;
 use super::theme;
 use super::view::{View, ViewContext};
-use crate::model::analysis::grid::DEFAULT_STEPS;
-use crate::model::analysis::{BreachMap, Kpi, breach_map};
+use crate::model::analysis::{BreachMap, DEFAULT_STEPS, Kpi, breach_map};
 use crate::model::{Lever, LeverKind, LeverValue};
 use crate::report::{kpi_choices, kpi_label, kpi_value_text};
 
@@ -108,7 +107,7 @@ fn fraction_of(values: &[LeverValue], value: &LeverValue) -> Option<f32> {
 impl BreachMapTab {
     /// Cells per side (tests use small maps).
     pub fn set_steps(&mut self, steps: usize) {
-        self.steps = steps.clamp(2, crate::model::analysis::grid::MAX_STEPS);
+        self.steps = steps.clamp(2, crate::model::analysis::MAX_STEPS);
     }
 
     fn key(&self, document: &Document) -> MapKey {

@@ -451,7 +451,7 @@ mod tests {
     #[test]
     fn each_end_of_the_red_says_what_broke_on_either_side() {
         let valid = crate::model::parse_preset(
-            crate::model::preset::SHIPPED_PRESETS
+            crate::model::SHIPPED_PRESETS
                 .iter()
                 .find(|(name, _)| *name == "management-plan")
                 .expect("shipped")

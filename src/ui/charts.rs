@@ -20,10 +20,7 @@ use rust_decimal::Decimal;
 
 use super::format::{month_at, month_axis_label, plot_f64};
 use super::theme;
-use crate::model::backtest::{BacktestRow, Figure};
-use crate::model::outcome::figure_at;
-use crate::model::scenario::CovenantTerms;
-use crate::model::{Outcome, Scenario};
+use crate::model::{BacktestRow, CovenantTerms, Figure, Outcome, Scenario, figure_at};
 use crate::report::format::error_pct_text;
 // Headroom beyond this is drawn at it, in the app as in the memo; the chart says so.
 use crate::report::HEADROOM_CLIP_PCT;

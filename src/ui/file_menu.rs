@@ -6,7 +6,7 @@ use eframe::egui::{self, Ui};
 
 use super::command::Command;
 use super::view::{View, ViewContext};
-use crate::model::preset::SHIPPED_PRESETS;
+use crate::model::SHIPPED_PRESETS;
 
 /// The File menu. It holds no state of its own: what it offers follows the document.
 #[derive(Default)]

@@ -14,18 +14,19 @@ use std::time::{Duration, Instant};
 
 use eframe::egui::{self, Context, Ui};
 
+use super::baseline::PinnedBaseline;
 use super::command::Command;
 use super::document::{Document, DocumentError, Origin};
 use super::file_dialog::{
     DialogEnvironment, DialogOutcome, FileDialog, FilePurpose, native_dialog_available,
 };
 use super::memo::{MemoError, export_memo};
-use super::overlay::PinnedBaseline;
 use super::tornado_tab::TornadoTab;
 use crate::io::{self, FileError};
-use crate::model::extends::{changes_against, unchangeable_differences};
-use crate::model::preset::SHIPPED_PRESETS;
-use crate::model::{PresetError, ValidScenario, parse_preset};
+use crate::model::{
+    PresetError, SHIPPED_PRESETS, ValidScenario, changes_against, parse_preset,
+    unchangeable_differences,
+};
 use crate::report::exact_ledger_csv;
 
 /// What a file dialog is asked for.

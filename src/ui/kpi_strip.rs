@@ -10,9 +10,7 @@ use rust_decimal::Decimal;
 use super::theme::Severity;
 use super::view::{View, ViewContext};
 use crate::model::analysis::funding_need_by_quarter;
-use crate::model::outcome::CovenantTest;
-use crate::model::scenario::CovenantTerms;
-use crate::model::{Month, Outcome, Scenario};
+use crate::model::{CovenantTerms, CovenantTest, Month, Outcome, Scenario};
 use crate::report::format::{busd, covenant_test_text, musd, pct_text};
 
 /// One tile of the strip (the analyses' `model::analysis::Kpi` is a figure to measure; this is

@@ -8,9 +8,7 @@ use rust_decimal::Decimal;
 use super::command::Command;
 use super::theme;
 use super::view::{View, ViewContext};
-use crate::model::Outcome;
-use crate::model::money::{DISPLAY_DP, round_for_display};
-use crate::model::outcome::Cell;
+use crate::model::{Cell, DISPLAY_DP, Outcome, round_for_display};
 use crate::report::format::grouped;
 
 const ROW_HEIGHT: f32 = 20.0;

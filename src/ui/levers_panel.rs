@@ -2,6 +2,8 @@
 //! a changed-from-preset mark, a reset button and its source note on hover.
 //!
 //! This panel only reads the document and emits [`Command`]s; `App::apply` changes the scenario.
+//! It owns the breach shading of its sliders, computed in the background for the levers it
+//! shows ([`LeversPanel::update_shading`]).
 
 use eframe::egui;
 use eframe::egui::{CollapsingHeader, RichText, Slider, SliderClamping, TextEdit, Ui};
@@ -11,37 +13,38 @@ use super::breach_shading::{BreachShading, LeverShading, track_fractions};
 use super::command::Command;
 use super::document::Document;
 use super::theme;
-use crate::model::levers::{check_value, read_value};
-use crate::model::{Group, Lever, LeverKind, LeverValue, Month};
+use super::view::{View, ViewContext};
+use crate::model::analysis::LeverRange;
+use crate::model::{Group, Lever, LeverKind, LeverValue, Month, check_value, read_value};
 
 /// Width of a lever's typed entry, in points.
 const ENTRY_WIDTH: f32 = 84.0;
 
 #[derive(Default)]
 pub struct LeversPanel {
-    /// The typed entry being edited, as `(lever path, text so far)`.
-    editing: Option<(String, String)>,
-    /// The last refused entry, as `(lever path, why)`; cleared by the next accepted edit.
-    entry_error: Option<(String, String)>,
+    rows: LeverRows,
     /// Shows only levers whose label or path contains this text.
     filter: String,
     /// The number and month levers drawn last frame (open groups), for the breach shading.
     visible: Vec<String>,
+    /// Where each visible slider breaches, for the scenario as it is now.
+    shading: BreachShading,
 }
 
-impl LeversPanel {
-    /// The number and month levers drawn in the last frame.
-    pub fn visible_paths(&self) -> &[String] {
-        &self.visible
-    }
+/// The state of the levers' rows: their typed entries.
+#[derive(Default)]
+struct LeverRows {
+    /// The typed entry being edited, as `(lever path, text so far)`.
+    editing: Option<(String, String)>,
+    /// The last refused entry, as `(lever path, why)`; cleared by the next accepted edit.
+    entry_error: Option<(String, String)>,
+}
 
-    pub fn levers_ui(
-        &mut self,
-        ui: &mut Ui,
-        document: &Document,
-        shading: &BreachShading,
-        commands: &mut Vec<Command>,
-    ) {
+impl View for LeversPanel {
+    fn ui(&mut self, ui: &mut Ui, ctx: &mut ViewContext<'_>) {
+        let document = ctx.document;
+        let commands = &mut *ctx.commands;
+        let shading = &self.shading;
         ui.horizontal(|ui| {
             let label = ui.label("Filter");
             ui.add(
@@ -125,7 +128,7 @@ impl LeversPanel {
                                 }
                                 let shade = shading.shading(&lever.path, document.generation());
                                 ui.push_id(&lever.path, |ui| {
-                                    self.lever_ui(ui, document, lever, shade, commands);
+                                    self.rows.lever_ui(ui, document, lever, shade, commands);
                                 });
                                 ui.add_space(4.0);
                             }
@@ -133,7 +136,44 @@ impl LeversPanel {
                 }
             });
     }
+}
 
+impl LeversPanel {
+    /// Asks for the breach shading of the levers drawn last frame, for the document as it is
+    /// now: call once a frame, after the panel's edits are applied.
+    pub fn update_shading(&mut self, ctx: &egui::Context, document: &Document) {
+        self.shading.update(ctx, document, &self.visible);
+    }
+
+    /// The breaching ranges of a lever's slider, if computed for the scenario at `generation`.
+    pub fn breach_ranges(&self, path: &str, generation: u64) -> Option<&[LeverRange]> {
+        self.shading.ranges(path, generation)
+    }
+
+    /// The whole shading of a lever's slider, if computed for the scenario at `generation`.
+    pub fn lever_shading(&self, path: &str, generation: u64) -> Option<&LeverShading> {
+        self.shading.shading(path, generation)
+    }
+
+    /// Shows a refusal under a lever (validation of the whole scenario said no).
+    pub fn show_refusal(&mut self, path: &str, message: String) {
+        self.rows.entry_error = Some((path.to_owned(), message));
+    }
+
+    /// Forgets a refusal once the lever was set.
+    pub fn clear_refusal(&mut self, path: &str) {
+        if self
+            .rows
+            .entry_error
+            .as_ref()
+            .is_some_and(|(p, _)| p == path)
+        {
+            self.rows.entry_error = None;
+        }
+    }
+}
+
+impl LeverRows {
     fn lever_ui(
         &mut self,
         ui: &mut Ui,
@@ -289,18 +329,6 @@ impl LeversPanel {
                 }
             }
             Err(message) => self.entry_error = Some((lever.path.clone(), message)),
-        }
-    }
-
-    /// Shows a refusal under a lever (validation of the whole scenario said no).
-    pub fn show_refusal(&mut self, path: &str, message: String) {
-        self.entry_error = Some((path.to_owned(), message));
-    }
-
-    /// Forgets a refusal once the lever was set.
-    pub fn clear_refusal(&mut self, path: &str) {
-        if self.entry_error.as_ref().is_some_and(|(p, _)| p == path) {
-            self.entry_error = None;
         }
     }
 }

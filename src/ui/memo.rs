@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
+use super::baseline::PinnedBaseline;
 use super::document::{Document, DocumentError};
-use super::overlay::PinnedBaseline;
 use super::tornado_tab::{self, TornadoTab};
 use crate::io::{self, FileError};
 use crate::model::levers;

@@ -3,9 +3,11 @@
 
 pub mod app;
 pub mod background;
+pub mod baseline;
 pub mod breach_map_tab;
 pub mod breach_shading;
 pub mod charts;
+pub mod charts_tab;
 mod chrome;
 pub mod command;
 pub mod document;

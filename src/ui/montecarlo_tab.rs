@@ -14,17 +14,12 @@ use super::format::plot_f64;
 use super::theme;
 use super::theme::Severity;
 use super::view::{View, ViewContext};
-use crate::model::analysis::{
-    Distribution, MonteCarloResult, MonteCarloSpec, monte_carlo, spec_warnings,
-};
-use crate::model::{LeverValue, Scenario};
+use crate::model::analysis::{MonteCarloResult, monte_carlo};
+use crate::model::{Distribution, LeverValue, MonteCarloSpec, Scenario, spec_warnings};
 use crate::report::format::busd;
 
 /// What a run was for: scenario generation and spec (its runs included).
 pub type McKey = JobKey<MonteCarloSpec>;
-
-/// The runs when the spec does not say otherwise.
-pub const DEFAULT_RUNS: u32 = 10_000;
 
 /// The set-up used when the preset carries none: Core Scientific delay 0/3/6/12 months
 /// (0.4/0.3/0.2/0.1), SOFR triangular ±1.5 points around its value, OpenAI ramp uniform
@@ -119,7 +114,7 @@ pub struct MonteCarloTab {
 
 impl MonteCarloTab {
     pub fn set_runs(&mut self, runs: u32) {
-        self.runs = Some(runs.clamp(1, crate::model::analysis::montecarlo::MAX_RUNS));
+        self.runs = Some(runs.clamp(1, MonteCarloSpec::MAX_RUNS));
     }
 
     pub fn is_running(&self) -> bool {
@@ -143,7 +138,7 @@ impl MonteCarloTab {
         let mut spec = scenario
             .montecarlo
             .clone()
-            .unwrap_or_else(|| default_spec(scenario, DEFAULT_RUNS));
+            .unwrap_or_else(|| default_spec(scenario, MonteCarloSpec::DEFAULT_RUNS));
         if let Some(runs) = self.runs {
             spec.runs = runs;
         }
@@ -224,7 +219,7 @@ impl View for MonteCarloTab {
         ui.label(RichText::new(format!("Seed {} · {origin} · drawn levers:", spec.seed)).weak());
         for (path, distribution) in &spec.levers {
             // The lever's label for people; the path stays in the hover for the CLI.
-            let label = crate::model::levers::lever(document.scenario(), path)
+            let label = crate::model::lever(document.scenario(), path)
                 .map_or_else(|_| path.clone(), |lever| lever.label);
             ui.label(
                 RichText::new(format!("  {label}: {}", distribution_text(distribution))).small(),
@@ -294,7 +289,7 @@ fn warning_text(
         .iter()
         .find_map(|(path, _)| {
             let rest = warning.strip_prefix(path.as_str())?.strip_prefix(": ")?;
-            let lever = crate::model::levers::lever(scenario, path).ok()?;
+            let lever = crate::model::lever(scenario, path).ok()?;
             Some((
                 format!("Warning ({}): {rest}", lever.label),
                 Some(path.clone()),
@@ -468,7 +463,7 @@ fn results_ui(ui: &mut Ui, result: &MonteCarloResult) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::default_scenario;
+    use crate::model::{default_scenario, montecarlo_issues};
 
     #[test]
     fn the_default_spec_is_valid_for_the_shipped_scenario() {
@@ -476,9 +471,9 @@ mod tests {
         let spec = default_spec(valid.scenario(), 50);
         assert_eq!(spec.runs, 50);
         assert!(
-            spec.issues(valid.scenario()).is_empty(),
+            montecarlo_issues(valid.scenario(), &spec).is_empty(),
             "{:?}",
-            spec.issues(valid.scenario())
+            montecarlo_issues(valid.scenario(), &spec)
         );
         assert_eq!(
             distribution_text(&spec.levers[0].1),

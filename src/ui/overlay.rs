@@ -1,39 +1,19 @@
-//! The scenario overlay: a pinned baseline (the current scenario or a shipped preset) drawn as
-//! ghost lines on the cash and headroom charts, and a table of each KPI for baseline and current
-//! with the difference. The rows are the report's ([`comparison_rows`]), so the table and the
-//! memo write every figure alike: a liquidity covenant's headroom in $ above its minimum, a
-//! ratio covenant's in % of its limit.
+//! The scenario overlay: the controls that pin a baseline (the current scenario or a shipped
+//! preset; it is drawn as ghost lines on the cash and headroom charts), and the Compare tab, a
+//! table of each KPI for baseline and current with the difference. The rows are the report's
+//! ([`comparison_rows`]), so the table and the memo write every figure alike: a liquidity
+//! covenant's headroom in $ above its minimum, a ratio covenant's in % of its limit.
 
 use eframe::egui;
 use eframe::egui::{RichText, Ui};
 
-use super::charts::ChartData;
+use super::baseline::PinnedBaseline;
 use super::command::{BaselineSource, Command};
 use super::theme;
-use crate::model::preset::SHIPPED_PRESETS;
-use crate::model::{Outcome, Scenario, ValidScenario};
+use super::view::{View, ViewContext};
+use crate::model::{Outcome, SHIPPED_PRESETS, Scenario};
 // One home for the comparison, shared with the memo: liquidity headroom in $, ratios in %.
 use crate::report::comparison_rows;
-
-/// A pinned scenario and what the model made of it.
-pub struct PinnedBaseline {
-    pub name: String,
-    pub scenario: ValidScenario,
-    pub outcome: Outcome,
-    pub chart_data: ChartData,
-}
-
-impl PinnedBaseline {
-    pub fn new(name: String, scenario: ValidScenario, outcome: Outcome) -> Self {
-        let chart_data = ChartData::new(&outcome, scenario.scenario());
-        Self {
-            name,
-            scenario,
-            outcome,
-            chart_data,
-        }
-    }
-}
 
 /// The pin controls: a menu to pin the current scenario or a shipped preset, and unpin.
 pub fn pin_controls_ui(ui: &mut Ui, pinned: Option<&str>, commands: &mut Vec<Command>) {
@@ -59,8 +39,21 @@ pub fn pin_controls_ui(ui: &mut Ui, pinned: Option<&str>, commands: &mut Vec<Com
     }
 }
 
+/// The Compare tab: the pinned baseline's KPIs against the working scenario's.
+#[derive(Default)]
+pub struct CompareTab;
+
+impl View for CompareTab {
+    fn ui(&mut self, ui: &mut Ui, ctx: &mut ViewContext<'_>) {
+        // The central panel shows why instead of any tab when the scenario does not run.
+        if let Ok(current) = ctx.document.outcome() {
+            comparison_ui(ui, ctx.baseline, ctx.document.scenario(), current);
+        }
+    }
+}
+
 /// The comparison table, or a hint when nothing is pinned.
-pub fn comparison_ui(
+fn comparison_ui(
     ui: &mut Ui,
     baseline: Option<&PinnedBaseline>,
     scenario: &Scenario,
@@ -112,8 +105,7 @@ pub fn comparison_ui(
 mod tests {
     use super::*;
     use crate::model::analysis::Kpi;
-    use crate::model::scenario::CovenantTerms;
-    use crate::model::{LeverValue, default_scenario, run, set_lever, validate};
+    use crate::model::{CovenantTerms, LeverValue, default_scenario, run, set_lever, validate};
     use crate::report::KpiUnit;
     use rust_decimal::Decimal;
 

@@ -1,10 +1,11 @@
-//! What every view receives: the document to read and the queue to push [`Command`]s on
-//! (rerun's `ViewerContext`, narrowed). Views never change the scenario themselves; the app
+//! What every view receives: the document to read, the pinned baseline, and the queue to push
+//! [`Command`]s on (rerun's `ViewerContext`, narrowed). Views never change the scenario themselves; the app
 //! drains the queue in one place.
 
 use eframe::egui::{self, Ui};
 use serde::{Deserialize, Serialize};
 
+use super::baseline::PinnedBaseline;
 use super::command::Command;
 use super::document::Document;
 
@@ -37,6 +38,8 @@ impl Tab {
 /// The context a view draws with.
 pub struct ViewContext<'a> {
     pub document: &'a Document,
+    /// The scenario pinned to compare against, if any (the app owns it; commands pin it).
+    pub baseline: Option<&'a PinnedBaseline>,
     pub commands: &'a mut Vec<Command>,
 }
 

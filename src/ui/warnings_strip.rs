@@ -8,8 +8,7 @@ use eframe::egui::{self, RichText, Ui};
 
 use super::theme::Severity;
 use super::view::{View, ViewContext};
-use crate::model::validate::field_labels;
-use crate::model::warnings::{Warning, warnings};
+use crate::model::{Warning, field_labels, warnings};
 
 /// The warnings of the scenario as it is now, recomputed only when it changes.
 #[derive(Default)]

@@ -13,7 +13,7 @@ pub fn scratch_dir(name: &str) -> PathBuf {
 
 /// A shipped preset's text by file stem.
 pub fn shipped(stem: &str) -> &'static str {
-    coreweave_whatif::model::preset::SHIPPED_PRESETS
+    coreweave_whatif::model::SHIPPED_PRESETS
         .iter()
         .find(|(name, _)| *name == stem)
         .map(|(_, text)| *text)
@@ -34,9 +34,8 @@ pub fn harness() -> egui_kittest::Harness<'static, coreweave_whatif::ui::WhatIfA
 
 /// Two quarters of reported figures: every figure in 2025-03, all but cash in 2025-06 (seven
 /// backtest rows).
-pub fn two_reported_quarters() -> Vec<coreweave_whatif::model::scenario::Reported> {
-    use coreweave_whatif::model::Month;
-    use coreweave_whatif::model::scenario::Reported;
+pub fn two_reported_quarters() -> Vec<coreweave_whatif::model::Reported> {
+    use coreweave_whatif::model::{Month, Reported};
     use rust_decimal_macros::dec;
     vec![
         Reported {
@@ -63,7 +62,7 @@ pub fn two_reported_quarters() -> Vec<coreweave_whatif::model::scenario::Reporte
 pub fn s1_base_reporting_file(
     dir: &std::path::Path,
     name: &str,
-    reported: Vec<coreweave_whatif::model::scenario::Reported>,
+    reported: Vec<coreweave_whatif::model::Reported>,
 ) -> (PathBuf, coreweave_whatif::model::ValidScenario) {
     let mut scenario =
         coreweave_whatif::model::parse_scenario(shipped("s1-base")).expect("s1-base parses");

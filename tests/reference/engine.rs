@@ -6,18 +6,12 @@
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use coreweave_whatif::model::backtest::{BacktestRow, Figure, mean_absolute_error_pct};
-use coreweave_whatif::model::month::Month;
-use coreweave_whatif::model::outcome::{
-    Breach, CovenantKind, CovenantKpi, CovenantTest, FacilityMonth, Kpis, MonthRow, Outcome,
-    figure_at,
+use coreweave_whatif::model::{
+    Amortization, BacktestRow, Breach, CORE_SCIENTIFIC_ID, CovenantKind, CovenantKpi,
+    CovenantTerms, CovenantTest, DelayPolicy, FacilityKind, FacilityMonth, Figure, Kpis, Month,
+    MonthRow, Outcome, Rate, Reported, Scenario, Site, ValidScenario, figure_at,
+    mean_absolute_error_pct,
 };
-use coreweave_whatif::model::scenario::Reported;
-use coreweave_whatif::model::scenario::{
-    Amortization, CORE_SCIENTIFIC_ID, CovenantTerms, DelayPolicy, FacilityKind, Rate, Scenario,
-    Site,
-};
-use coreweave_whatif::model::validate::ValidScenario;
 
 const HUNDRED: Decimal = dec!(100);
 const TWELVE_HUNDRED: Decimal = dec!(1200);
@@ -170,7 +164,7 @@ fn overflow(month: i32, what: &str) -> ModelError {
 impl ContractPlan {
     fn new(
         scenario: &Scenario,
-        contract: &coreweave_whatif::model::scenario::Contract,
+        contract: &coreweave_whatif::model::Contract,
         pledged_to: Option<usize>,
     ) -> Self {
         let scheduled = contract.start.index();

@@ -2,23 +2,26 @@
 //! two-lever breach map and Monte Carlo. Pure: no egui, no I/O, no clock. Each analysis takes a
 //! base [`Scenario`], changes levers through the registry, validates and runs; the results are
 //! plain data for the app and the CLI to draw or print. See `docs/analysis.md`.
+//!
+//! Its modules are private; what callers use is exported here, one path each
+//! (`model::analysis::Tornado`).
 
-pub mod axis;
-pub mod funding;
-pub mod grid;
-pub mod kpi;
-pub mod montecarlo;
-pub mod solve;
-pub mod span;
-pub mod tornado;
+mod axis;
+mod funding;
+mod grid;
+mod kpi;
+mod montecarlo;
+mod solve;
+mod span;
+mod tornado;
 
 pub use axis::Axis;
 pub use funding::{QuarterNeed, funding_need_by_quarter};
-pub use grid::{BreachMap, breach_map, breach_map_on};
+pub use grid::{BreachMap, DEFAULT_STEPS, MAX_STEPS, breach_map, breach_map_on};
 pub use kpi::Kpi;
 pub use montecarlo::{
-    CovenantOdds, Distribution, FirstBreachSummary, FundingNeedSummary, Histogram,
-    MonteCarloResult, MonteCarloSpec, OddsBy, default_distribution, monte_carlo, spec_warnings,
+    CovenantOdds, FirstBreachSummary, FundingNeedSummary, Histogram, MonteCarloResult, OddsBy,
+    default_distribution, monte_carlo,
 };
 pub use solve::{
     Condition, Crossing, LeverRange, Margin, Side, Solution, SolveOutcome, breach_ranges,

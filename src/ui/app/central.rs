@@ -3,25 +3,22 @@
 use eframe::egui::{RichText, Ui};
 
 use super::WhatIfApp;
-use crate::ui::charts::{self, Ghost};
 use crate::ui::view::{Tab, View, ViewContext};
 use crate::ui::{chrome, overlay, theme};
 
 impl WhatIfApp {
     pub(super) fn central_ui(&mut self, ui: &mut Ui) {
         chrome::error_banner_ui(ui, &mut self.error);
-        let outcome = match self.document.outcome() {
-            Ok(outcome) => outcome,
-            Err(err) => {
-                ui.label(
-                    RichText::new(format!("The model cannot run this scenario: {err}"))
-                        .color(theme::ERROR_TEXT),
-                );
-                return;
-            }
-        };
+        if let Err(err) = self.document.outcome() {
+            ui.label(
+                RichText::new(format!("The model cannot run this scenario: {err}"))
+                    .color(theme::ERROR_TEXT),
+            );
+            return;
+        }
         let mut view = ViewContext {
             document: &self.document,
+            baseline: self.pinned.as_ref(),
             commands: &mut self.commands,
         };
         self.story.ui(ui, &mut view);
@@ -37,43 +34,16 @@ impl WhatIfApp {
             ui.separator();
             overlay::pin_controls_ui(
                 ui,
-                self.pinned.as_ref().map(|pinned| pinned.name.as_str()),
+                view.baseline.map(|pinned| pinned.name.as_str()),
                 view.commands,
             );
         });
         ui.separator();
-        let mut ghosts = Vec::new();
-        if let Some(pinned) = &self.pinned {
-            ghosts.push(Ghost {
-                name: &pinned.name,
-                data: &pinned.chart_data,
-            });
-        }
-        if let Some(before) = &self.drag_ghost {
-            ghosts.push(Ghost {
-                name: "before the drag",
-                data: before,
-            });
-        }
         match self.tab {
-            Tab::Charts => {
-                let title_height = 22.0;
-                let available = ui.available_height() - 2.0 * title_height - 8.0;
-                let cash_height = (available * 0.58).max(140.0);
-                let headroom_height = (available - cash_height).max(110.0);
-                ui.label(
-                    RichText::new("Cash and liquidity ($B) — minimum-liquidity threshold dashed")
-                        .strong(),
-                );
-                charts::cash_chart_ui(ui, &self.chart_data, &ghosts, cash_height);
-                ui.label(RichText::new("Covenant headroom (%) — below 0 % is a breach").strong());
-                charts::headroom_chart_ui(ui, &self.chart_data, &ghosts, headroom_height);
-            }
-            Tab::Breakdown => charts::breakdown_ui(ui, &self.chart_data),
+            Tab::Charts => self.charts.ui(ui, &mut view),
+            Tab::Breakdown => self.breakdown.ui(ui, &mut view),
             Tab::Ledger => self.ledger.ui(ui, &mut view),
-            Tab::Compare => {
-                overlay::comparison_ui(ui, self.pinned.as_ref(), view.document.scenario(), outcome);
-            }
+            Tab::Compare => self.compare.ui(ui, &mut view),
             Tab::Tornado => self.tornado.ui(ui, &mut view),
             Tab::BreachMap => self.breach_map.ui(ui, &mut view),
             Tab::MonteCarlo => self.montecarlo.ui(ui, &mut view),

@@ -5,8 +5,7 @@ use std::path::Path;
 
 use super::WhatIfApp;
 use crate::model::analysis::LeverRange;
-use crate::model::warnings::Warning;
-use crate::model::{Kpis, LeverValue};
+use crate::model::{Kpis, LeverValue, Warning};
 use crate::ui::breach_map_tab::BreachMapTab;
 use crate::ui::charts::ChartData;
 use crate::ui::document::Document;
@@ -22,7 +21,7 @@ impl WhatIfApp {
 
     /// Whether the charts draw the pre-drag ghost (a slider drag is in progress).
     pub fn has_drag_ghost(&self) -> bool {
-        self.drag_ghost.is_some()
+        self.charts.has_drag_ghost()
     }
 
     pub fn tornado(&self) -> &TornadoTab {
@@ -47,7 +46,8 @@ impl WhatIfApp {
 
     /// The breaching ranges of a lever's slider, if computed for the scenario as it is now.
     pub fn breach_ranges(&self, path: &str) -> Option<&[LeverRange]> {
-        self.shading.ranges(path, self.document.generation())
+        self.levers_panel
+            .breach_ranges(path, self.document.generation())
     }
 
     /// The input warnings the strip under the KPIs shows (as of the last frame).
@@ -87,7 +87,7 @@ impl WhatIfApp {
 
     /// What the charts draw (refreshed each frame from the outcome).
     pub fn chart_data(&self) -> &ChartData {
-        &self.chart_data
+        self.charts.data()
     }
 
     /// The error on show, if any.

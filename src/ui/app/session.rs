@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{AppOptions, WhatIfApp};
 use crate::model::{default_scenario, parse_preset, run, to_ron};
+use crate::ui::baseline::PinnedBaseline;
 use crate::ui::document::{Document, Origin};
-use crate::ui::overlay::PinnedBaseline;
 use crate::ui::view::Tab;
 
 /// What comes back on restart. Window size and panel state are egui's own.
