@@ -21,7 +21,7 @@ use super::background::{JobKey, POLL_INTERVAL, Progress, Task};
 use super::document::Document;
 use super::format::plot_f64;
 use crate::model::analysis::{
-    Axis, Condition, Crossing, LeverRange, Margin, Side, breach_ranges, evaluate,
+    Axis, Condition, Crossing, Evaluator, LeverRange, Margin, Side, failing_ranges_with,
 };
 use crate::model::{Lever, LeverKind, LeverValue, Month, Scenario};
 use crate::report::format::{lever_value_text, signed_margin};
@@ -172,9 +172,11 @@ pub fn margin_text(margin: &Margin, scenario: &Scenario) -> String {
 }
 
 /// Each end of `ranges` that lies inside the grid, with the margin at the grid values either
-/// side (two runs per end, shared where two ends touch). Stops early when cancelled.
+/// side (two runs per end, shared where two ends touch), on clones of `evaluator` (validated
+/// `scenario`). Stops early when cancelled.
 fn range_edges(
     scenario: &Scenario,
+    evaluator: &Evaluator,
     axis: &Axis,
     ranges: &[LeverRange],
     progress: &Progress,
@@ -194,13 +196,17 @@ fn range_edges(
     indices.dedup();
     let margins: HashMap<usize, Margin> = indices
         .par_iter()
-        .filter_map(|&index| {
-            if progress.is_cancelled() {
-                return None;
-            }
-            let outcome = evaluate(scenario, &[(axis, axis.value_at(index))]).ok()?;
-            Some((index, Condition::NoBreach.margin(scenario, &outcome)))
-        })
+        .map_init(
+            || evaluator.clone(),
+            |evaluator, &index| {
+                if progress.is_cancelled() {
+                    return None;
+                }
+                let outcome = evaluator.evaluate(&[(axis, axis.value_at(index))]).ok()?;
+                Some((index, Condition::NoBreach.margin(scenario, outcome)))
+            },
+        )
+        .flatten()
         .collect();
     ends.into_iter()
         .filter_map(|(low, high, holds_on)| {
@@ -217,16 +223,18 @@ fn range_edges(
 
 /// A lever's breaching ranges and, when they cover its whole grid, its first breach months.
 fn lever_shading(scenario: &Scenario, path: &str, progress: &Progress) -> Option<LeverShading> {
-    let ranges = breach_ranges(scenario, path).ok()?;
+    // Validated once for the ranges, the first breaches and the margins at the edges.
+    let mut evaluator = Evaluator::new(scenario).ok()?;
     let axis = Axis::resolve(scenario, path).ok()?;
+    let ranges = failing_ranges_with(&evaluator, &axis, &Condition::NoBreach).ok()?;
     let everywhere = matches!(ranges.as_slice(), [only] if only.from_index == 0 && only.to_index + 1 == axis.len());
     let first_breach = if everywhere && !progress.is_cancelled() {
         axis.spread(FIRST_BREACH_SAMPLES)
             .into_iter()
             .map(|index| {
                 let value = axis.value_at(index);
-                let outcome = evaluate(scenario, &[(&axis, value.clone())]).ok()?;
-                let first_breach = outcome.kpis.first_breach?.month;
+                let outcome = evaluator.evaluate(&[(&axis, value.clone())]).ok()?;
+                let first_breach = outcome.kpis.first_breach.as_ref()?.month;
                 Some(FirstBreachMark {
                     value,
                     first_breach,
@@ -240,7 +248,7 @@ fn lever_shading(scenario: &Scenario, path: &str, progress: &Progress) -> Option
     let edges = if progress.is_cancelled() {
         Vec::new()
     } else {
-        range_edges(scenario, &axis, &ranges, progress)
+        range_edges(scenario, &evaluator, &axis, &ranges, progress)
     };
     Some(LeverShading {
         ranges,
@@ -382,7 +390,7 @@ pub fn track_fractions(kind: &LeverKind, ranges: &[LeverRange]) -> Vec<(f32, f32
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::analysis::breach_ranges;
+    use crate::model::analysis::{breach_ranges, evaluate};
     use crate::model::{default_scenario, levers};
     use rust_decimal::Decimal;
 

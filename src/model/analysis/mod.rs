@@ -25,7 +25,7 @@ pub use montecarlo::{
 };
 pub use solve::{
     Condition, Crossing, LeverRange, Margin, Side, Solution, SolveOutcome, breach_ranges,
-    failing_ranges, failing_ranges_on, solve, solve_on,
+    failing_ranges, failing_ranges_on, failing_ranges_with, solve, solve_on,
 };
 pub use span::{LeverSpan, axis_with_spans};
 pub use tornado::{SpanRule, Tornado, TornadoBar, TornadoSpans, span_text, tornado_of};

@@ -449,10 +449,19 @@ pub fn failing_ranges_on(
     axis: &Axis,
     condition: &Condition,
 ) -> Result<Vec<LeverRange>, AnalysisError> {
-    condition.check(base)?;
-    let evaluator = Evaluator::new(base)?;
+    failing_ranges_with(&Evaluator::new(base)?, axis, condition)
+}
+
+/// [`failing_ranges_on`] with the base already validated: for a caller that runs the same base
+/// again (the app's slider shading measures the margins at each range's ends).
+pub fn failing_ranges_with(
+    evaluator: &Evaluator,
+    axis: &Axis,
+    condition: &Condition,
+) -> Result<Vec<LeverRange>, AnalysisError> {
+    condition.check(evaluator.base())?;
     let probe = Probe {
-        evaluator: &evaluator,
+        evaluator,
         axis,
         condition,
     };
