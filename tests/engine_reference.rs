@@ -1,5 +1,6 @@
-//! The fixed-point engine against the Decimal engine it replaced (issue 11): every shipped
-//! preset and thousands of random lever settings must give the same `Outcome` to the digit —
+//! The engine against the plain Decimal engine it grew from (issue 11: the month-state loop,
+//! headroom derived when read, wide sums on `i128`): every shipped preset and thousands of
+//! random lever settings must give the same `Outcome` to the digit —
 //! equal values, and the same text (so the same scale and sign of every figure) when printed.
 
 mod reference;

@@ -1,6 +1,8 @@
-//! The Decimal engine as it was before the fixed-point loop (issue 11), kept only as the
-//! reference `tests/engine_reference.rs` compares the product engine against, digit for digit.
-//! Copied from `src/model/engine.rs`; only its imports and visibility changed.
+//! The Decimal engine as it was before issue 11 (one function, every figure a `Decimal`
+//! operation, every headroom divided out as it is tested), kept only as the reference
+//! `tests/engine_reference.rs` compares the product engine against, digit for digit.
+//! Copied from `src/model/engine.rs`; since then only its imports, visibility and the
+//! `CovenantTest` it builds (`reference_test`) changed.
 #![allow(dead_code)]
 
 use rust_decimal::Decimal;
