@@ -139,6 +139,19 @@ pub(super) fn max(a: Decimal, b: Decimal) -> Decimal {
     if cmp(a, b) == Ordering::Less { b } else { a }
 }
 
+/// Whether `|value| < 10^exponent`, read from the mantissa and scale: exact, and without the
+/// rescaling a `Decimal` comparison across scales costs.
+#[inline(always)]
+pub(super) fn magnitude_below(value: Decimal, exponent: i32) -> bool {
+    // |m| / 10^s < 10^e  ⇔  |m| < 10^(e + s); a 96-bit mantissa is below 10^29.
+    let power = exponent + value.scale() as i32;
+    match power {
+        ..=0 => value.is_zero(),
+        29.. => true,
+        _ => value.mantissa().unsigned_abs() < POWERS_OF_TEN[power as usize].unsigned_abs(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,6 +243,27 @@ mod tests {
                 identical(max(a, b), a.max(b))?;
             }
             identical(mul(amount, rate), amount * rate)?;
+        }
+
+        #[test]
+        fn a_magnitude_is_read_from_the_mantissa_as_decimal_compares_it(
+            value in any_decimal(),
+            exponent in -30i32..30,
+        ) {
+            let power = Decimal::from_i128_with_scale(1, 0);
+            let bound = if exponent >= 0 {
+                (0..exponent).try_fold(power, |p, _| p.checked_mul(Decimal::TEN))
+            } else {
+                (0..-exponent).try_fold(power, |p, _| Some(p / Decimal::TEN))
+            };
+            // 10^exponent when Decimal holds it; past 10^28 every Decimal is below it, and
+            // below 10^-28 only a zero is.
+            let expected = match bound {
+                Some(bound) if exponent >= -28 => value.abs() < bound,
+                Some(_) => value.is_zero(),
+                None => true,
+            };
+            prop_assert_eq!(magnitude_below(value, exponent), expected);
         }
     }
 }

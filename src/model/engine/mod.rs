@@ -37,28 +37,6 @@ const DUST_EXPONENT: i32 = -6;
 /// quotient at `Decimal`'s 28th place.
 const PLAIN_EXPONENT: i32 = 14;
 
-/// Whether `|value| < 10^exponent`, read from the mantissa and scale: exact, and without the
-/// rescaling a `Decimal` comparison across scales costs.
-#[inline(always)]
-fn magnitude_below(value: Decimal, exponent: i32) -> bool {
-    // |m| / 10^s < 10^e  ⇔  |m| < 10^(e + s); a 96-bit mantissa is below 10^29.
-    const POWERS_OF_TEN: [u128; 29] = {
-        let mut powers = [1u128; 29];
-        let mut k = 1;
-        while k < 29 {
-            powers[k] = powers[k - 1] * 10;
-            k += 1;
-        }
-        powers
-    };
-    let power = exponent + value.scale() as i32;
-    match power {
-        ..=0 => value.is_zero(),
-        29.. => true,
-        _ => value.mantissa().unsigned_abs() < POWERS_OF_TEN[power as usize],
-    }
-}
-
 /// A run that cannot be represented: only reachable with extreme values at the edge of the ranges.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ModelError {

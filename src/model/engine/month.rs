@@ -4,11 +4,9 @@
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use super::exact::{add, lt, max, min, mul, sub};
+use super::exact::{add, lt, magnitude_below, max, min, mul, sub};
 use super::plan::{CovenantPlan, Plan};
-use super::{
-    DUST, DUST_EXPONENT, ModelError, PLAIN_EXPONENT, held_amount, magnitude_below, overflow,
-};
+use super::{DUST, DUST_EXPONENT, ModelError, PLAIN_EXPONENT, held_amount, overflow};
 use crate::model::month::Month;
 use crate::model::outcome::{CovenantKind, CovenantTest, FacilityMonth, MonthRow, Outcome};
 

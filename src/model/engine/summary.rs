@@ -2,9 +2,9 @@
 
 use rust_decimal::Decimal;
 
-use super::exact::{add, lt, max, sub};
+use super::exact::{add, lt, magnitude_below, max, sub};
 use super::plan::{CovenantPlan, Plan};
-use super::{DUST_EXPONENT, HUNDRED, ModelError, PLAIN_EXPONENT, magnitude_below};
+use super::{DUST_EXPONENT, HUNDRED, ModelError, PLAIN_EXPONENT};
 use crate::model::backtest::{BacktestRow, Figure, mean_absolute_error_pct};
 use crate::model::month::Month;
 use crate::model::outcome::{
