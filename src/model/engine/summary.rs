@@ -124,13 +124,20 @@ pub(super) fn summarise(
             if liquidity_covenants.is_empty() {
                 -months[t].liquidity
             } else {
+                // `Iterator::max`, whose tie goes to the last, without `Decimal`'s slow compare.
                 liquidity_covenants
                     .iter()
                     .filter_map(|&k| {
                         tests[t * covenant_count + k]
                             .map(|test| sub(test.threshold, months[t].liquidity))
                     })
-                    .max()
+                    .reduce(|highest, shortfall| {
+                        if lt(shortfall, highest) {
+                            highest
+                        } else {
+                            shortfall
+                        }
+                    })
                     .unwrap_or(Decimal::ZERO)
             }
         })
