@@ -496,7 +496,8 @@ impl PriceFactors {
     /// `r_j(t)` for every month: `mw × p × fill(t) × price(t)` from the effective online month.
     fn site_revenue(&self, site: &Site, online: i32) -> Result<Vec<Decimal>, ModelError> {
         let full_at_list_price = site.mw * site.revenue_per_mw_month;
-        let fill = Decimal::from(site.fill_months.max(1));
+        let fill_months = site.fill_months.max(1) as i32;
+        let fill = Decimal::from(fill_months);
         let mut revenue = vec![Decimal::ZERO; self.horizon];
         let mut full_this_year = Decimal::ZERO;
         for (t, month_revenue) in revenue.iter_mut().enumerate() {
@@ -511,11 +512,11 @@ impl PriceFactors {
             if ti < online {
                 continue;
             }
-            let months_online = Decimal::from(ti - online + 1);
-            *month_revenue = if months_online >= fill {
+            let months_online = ti - online + 1;
+            *month_revenue = if months_online >= fill_months {
                 full_this_year
             } else {
-                held_amount(full_this_year * months_online / fill)
+                held_amount(full_this_year * Decimal::from(months_online) / fill)
             };
         }
         Ok(revenue)

@@ -1,8 +1,10 @@
 //! After the loop: the backtest against reported figures (spec §6.6) and the KPIs (spec §4).
 
+use std::cmp::Ordering;
+
 use rust_decimal::Decimal;
 
-use super::exact::{add, lt, magnitude_below, max, sub};
+use super::exact::{add, cmp, lt, magnitude_below, max, sub};
 use super::plan::{CovenantPlan, Plan};
 use super::{DUST_EXPONENT, HUNDRED, ModelError, PLAIN_EXPONENT};
 use crate::model::backtest::{BacktestRow, Figure, mean_absolute_error_pct};
@@ -176,12 +178,12 @@ fn lower_headroom(a: &CovenantTest, b: &CovenantTest) -> bool {
         && magnitude_below(value_a, PLAIN_EXPONENT)
         && magnitude_below(value_b, PLAIN_EXPONENT)
     {
-        if a.threshold == b.threshold {
+        if cmp(a.threshold, b.threshold) == Ordering::Equal {
             let (lower, higher) = match a.kind {
                 CovenantKind::MaxLeverage => (value_b, value_a),
                 CovenantKind::MinLiquidity | CovenantKind::Dscr => (value_a, value_b),
             };
-            if lower >= higher {
+            if !lt(lower, higher) {
                 return false;
             }
             if !magnitude_below(higher - lower, DUST_EXPONENT) {
