@@ -172,7 +172,8 @@ pub(super) fn summarise(
 /// their figures where the order is certain, from the headrooms themselves where it is not.
 /// Headroom rises with the figure against a fixed floor or minimum and falls with it against
 /// a maximum; figures `DUST` apart (below $1e14M) are far more than a rounding of the quotient
-/// apart, and ratios a billionth apart are far more than `f64`'s error apart.
+/// apart, and ratios a billionth (and 1e-20) apart are far more than `f64`'s error and the
+/// quotient's rounding apart.
 fn lower_headroom(a: &CovenantTest, b: &CovenantTest) -> bool {
     if let (Some(value_a), Some(value_b)) = (a.value, b.value)
         && magnitude_below(value_a, PLAIN_EXPONENT)
@@ -191,9 +192,11 @@ fn lower_headroom(a: &CovenantTest, b: &CovenantTest) -> bool {
             }
         } else if a.kind == CovenantKind::MinLiquidity {
             // Thresholds that move with a facility's balance: compare liquidity / threshold.
+            // Headroom is that ratio less one, divided out to 28 places: ratios 1e-20 apart
+            // (as well as a billionth apart) stay apart once rounded.
             let ratio_a = approximate(value_a) / approximate(a.threshold);
             let ratio_b = approximate(value_b) / approximate(b.threshold);
-            let tolerance = 1e-9 * (ratio_a.abs() + ratio_b.abs());
+            let tolerance = 1e-9 * (ratio_a.abs() + ratio_b.abs()) + 1e-20;
             if ratio_a < ratio_b - tolerance {
                 return true;
             }
@@ -252,6 +255,9 @@ mod tests {
                 liquidity(dec!(50.000000000000000001), dec!(12.5)),
                 liquidity(dec!(-3), dec!(40)),
                 liquidity(dec!(120), dec!(30.5)),
+                // Ratios 2e-30 apart: both headrooms round to exactly -100 %.
+                liquidity(dec!(0.0000000000000000000000000001), dec!(25)),
+                liquidity(dec!(0.0000000000000000000000000001), dec!(50)),
             ],
             vec![
                 test(CovenantKind::Dscr, Some(dec!(1.2)), dec!(1.25)),
