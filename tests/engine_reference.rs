@@ -3,15 +3,16 @@
 //! random lever settings must give the same `Outcome` to the digit —
 //! equal values, and the same text (so the same scale and sign of every figure) when printed.
 
+mod common;
 mod reference;
 
+use common::grid_value;
 use coreweave_whatif::model::SHIPPED_PRESETS;
 use coreweave_whatif::model::run_into;
 use coreweave_whatif::model::{
     LeverKind, LeverValue, Outcome, ValidScenario, levers, parse_preset, run, set_lever, validate,
 };
 use proptest::prelude::*;
-use rust_decimal::Decimal;
 
 /// Both engines on one scenario: the same outcome, or the same error.
 fn same_as_reference(valid: &ValidScenario) -> Result<(), String> {
@@ -113,24 +114,6 @@ fn a_reused_outcome_holds_each_run_as_a_fresh_one_does() {
         let fresh = run(&valid).unwrap_or_else(|err| panic!("{stem}: {err}"));
         if let Err(difference) = compare(&reused, &fresh) {
             panic!("{stem}: {difference}");
-        }
-    }
-}
-
-/// The `position`-th point of a lever's grid, wrapped into its range (as in `tests/levers.rs`).
-fn grid_value(kind: &LeverKind, position: u32) -> LeverValue {
-    match kind {
-        LeverKind::Number { min, max, step, .. } => {
-            let points = ((max - min) / step).floor();
-            let index = Decimal::from(position) % (points + Decimal::ONE);
-            LeverValue::Number((min + index * step).min(*max))
-        }
-        LeverKind::Month { min, max } => {
-            let span = (max.index() - min.index() + 1) as u32;
-            LeverValue::Month(min.plus((position % span) as i32))
-        }
-        LeverKind::Choice { choices } => {
-            LeverValue::Choice(choices[position as usize % choices.len()])
         }
     }
 }

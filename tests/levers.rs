@@ -1,8 +1,11 @@
 //! The lever registry: paths, ranges, errors, and that every in-range value runs.
 
+mod common;
+
+use common::grid_value;
 use coreweave_whatif::model::{
-    Group, LeverError, LeverKind, LeverValue, Month, apply_assignments, default_scenario, lever,
-    levers, read_value, run, set_lever, set_lever_text, validate,
+    Group, LeverError, LeverValue, Month, apply_assignments, default_scenario, lever, levers,
+    read_value, run, set_lever, set_lever_text, validate,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -142,24 +145,6 @@ fn every_lever_reads_its_own_value_back() {
             "{} parses its own text",
             lever.path
         );
-    }
-}
-
-/// The `position`-th point of a lever's grid, wrapped into its range.
-fn grid_value(kind: &LeverKind, position: u32) -> LeverValue {
-    match kind {
-        LeverKind::Number { min, max, step, .. } => {
-            let points = ((max - min) / step).floor();
-            let index = Decimal::from(position) % (points + Decimal::ONE);
-            LeverValue::Number((min + index * step).min(*max))
-        }
-        LeverKind::Month { min, max } => {
-            let span = (max.index() - min.index() + 1) as u32;
-            LeverValue::Month(min.plus((position % span) as i32))
-        }
-        LeverKind::Choice { choices } => {
-            LeverValue::Choice(choices[position as usize % choices.len()])
-        }
     }
 }
 

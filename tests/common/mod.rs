@@ -130,3 +130,27 @@ pub fn cli(args: &[&str]) -> Result<String, String> {
     execute(command, &mut out).map_err(|err| format!("{err:#}"))?;
     String::from_utf8(out).map_err(|err| err.to_string())
 }
+
+/// The `position`-th point of a lever's grid, wrapped into its range: proptests draw any `u32`
+/// and land on a value the lever accepts.
+pub fn grid_value(
+    kind: &coreweave_whatif::model::LeverKind,
+    position: u32,
+) -> coreweave_whatif::model::LeverValue {
+    use coreweave_whatif::model::{LeverKind, LeverValue};
+    use rust_decimal::Decimal;
+    match kind {
+        LeverKind::Number { min, max, step, .. } => {
+            let points = ((max - min) / step).floor();
+            let index = Decimal::from(position) % (points + Decimal::ONE);
+            LeverValue::Number((min + index * step).min(*max))
+        }
+        LeverKind::Month { min, max } => {
+            let span = (max.index() - min.index() + 1) as u32;
+            LeverValue::Month(min.plus((position % span) as i32))
+        }
+        LeverKind::Choice { choices } => {
+            LeverValue::Choice(choices[position as usize % choices.len()])
+        }
+    }
+}
