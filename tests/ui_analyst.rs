@@ -9,9 +9,7 @@ use coreweave_whatif::model::{Outcome, Scenario, ValidScenario, levers, parse_pr
 use coreweave_whatif::report::format::{busd, lever_value_text, signed_margin};
 use coreweave_whatif::ui::document::{Document, Origin};
 use coreweave_whatif::ui::kpi_strip::{KpiStrip, kpi_tiles};
-use coreweave_whatif::ui::levers_panel::LeversPanel;
 use coreweave_whatif::ui::montecarlo_tab::MonteCarloTab;
-use coreweave_whatif::ui::view::{View, ViewContext};
 use eframe::egui;
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -19,7 +17,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use rust_decimal::Decimal;
 
 mod common;
-use common::shipped;
+use common::{PanelState, shipped, view_harness};
 
 fn shipped_valid(stem: &str) -> ValidScenario {
     parse_preset(shipped(stem)).unwrap_or_else(|err| panic!("{stem}: {err}"))
@@ -39,33 +37,10 @@ fn text_of(node: &egui_kittest::Node<'_>) -> String {
         .to_string()
 }
 
-/// The levers panel (it owns its background shading) on one document.
-struct PanelState {
-    panel: LeversPanel,
-    document: Document,
-}
-
+/// The levers panel (it owns its background shading) on one shipped preset.
 fn panel_harness(stem: &str) -> Harness<'static, PanelState> {
-    let state = PanelState {
-        panel: LeversPanel::default(),
-        document: Document::new(shipped_valid(stem), Origin::Shipped(stem.to_owned())),
-    };
-    let harness = Harness::builder()
-        .with_size([420.0, 2400.0])
-        .with_max_steps(400)
-        .build_ui_state(
-            |ui, state: &mut PanelState| {
-                let mut commands = Vec::new();
-                let mut view = ViewContext {
-                    document: &state.document,
-                    baseline: None,
-                    commands: &mut commands,
-                };
-                state.panel.ui(ui, &mut view);
-                state.panel.update_shading(ui.ctx(), &state.document);
-            },
-            state,
-        );
+    let document = Document::new(shipped_valid(stem), Origin::Shipped(stem.to_owned()));
+    let harness = common::panel_harness(document, 420.0);
     no_tooltip_delay(&harness.ctx);
     harness
 }
@@ -235,20 +210,7 @@ fn the_funding_need_tile_lists_the_need_by_each_quarter_end() {
 
     // Drawn in the app's strip, the tile's hover says the same.
     let document = Document::new(valid, Origin::Shipped("s1-base".to_owned()));
-    let mut harness = Harness::builder()
-        .with_size([1440.0, 200.0])
-        .build_ui_state(
-            |ui, (strip, document): &mut (KpiStrip, Document)| {
-                let mut commands = Vec::new();
-                let mut view = ViewContext {
-                    document,
-                    baseline: None,
-                    commands: &mut commands,
-                };
-                strip.ui(ui, &mut view);
-            },
-            (KpiStrip::default(), document),
-        );
+    let mut harness = view_harness(KpiStrip::default(), document, [1440.0, 200.0]);
     no_tooltip_delay(&harness.ctx);
     harness.run();
     let tile = harness.get_by_label_contains("Funding need: ").rect();
@@ -282,20 +244,7 @@ fn a_plan_that_never_falls_short_lists_no_quarters() {
 fn montecarlo_harness(text: &str) -> Harness<'static, (MonteCarloTab, Document)> {
     let valid = parse_preset(text).unwrap_or_else(|err| panic!("{err}"));
     let document = Document::new(valid, Origin::Shipped("test".to_owned()));
-    let mut harness = Harness::builder()
-        .with_size([1200.0, 800.0])
-        .build_ui_state(
-            |ui, (tab, document): &mut (MonteCarloTab, Document)| {
-                let mut commands = Vec::new();
-                let mut view = ViewContext {
-                    document,
-                    baseline: None,
-                    commands: &mut commands,
-                };
-                tab.ui(ui, &mut view);
-            },
-            (MonteCarloTab::default(), document),
-        );
+    let mut harness = view_harness(MonteCarloTab::default(), document, [1200.0, 800.0]);
     harness.run();
     harness
 }

@@ -206,37 +206,13 @@ fn validation_names_the_field_by_its_label_then_its_path() {
     }
 }
 
-/// The levers panel (it owns its shading) on s1-base, headless, after the shading has landed.
-struct PanelState {
-    panel: coreweave_whatif::ui::levers_panel::LeversPanel,
-    document: coreweave_whatif::ui::document::Document,
-}
-
 #[test]
 fn when_every_value_breaches_the_panel_says_so_and_where_the_first_breach_moves() {
     use coreweave_whatif::ui::document::{Document, Origin};
     let (valid, _) = shipped_outcome("s1-base");
-    let state = PanelState {
-        panel: Default::default(),
-        document: Document::new(valid, Origin::Shipped("s1-base".to_owned())),
-    };
-    let mut harness = Harness::builder()
-        .with_size([360.0, 2400.0])
-        .with_max_steps(400)
-        .build_ui_state(
-            |ui, state: &mut PanelState| {
-                use coreweave_whatif::ui::view::{View, ViewContext};
-                let mut commands = Vec::new();
-                let mut view = ViewContext {
-                    document: &state.document,
-                    baseline: None,
-                    commands: &mut commands,
-                };
-                state.panel.ui(ui, &mut view);
-                state.panel.update_shading(ui.ctx(), &state.document);
-            },
-            state,
-        );
+    // The levers panel (it owns its shading) on s1-base, headless, after the shading has landed.
+    let document = Document::new(valid, Origin::Shipped("s1-base".to_owned()));
+    let mut harness = common::panel_harness(document, 360.0);
     // The shading is computed on other threads: step until it has landed.
     for _ in 0..600 {
         harness.step();
@@ -298,7 +274,6 @@ fn every_money_axis_puts_the_sign_before_the_currency_and_months_tick_by_the_yea
 #[test]
 fn a_warning_names_its_field_by_label_before_its_path() {
     use coreweave_whatif::ui::document::{Document, Origin};
-    use coreweave_whatif::ui::view::{View, ViewContext};
     use coreweave_whatif::ui::warnings_strip::WarningsStrip;
     let text = common::shipped("s1-base").replace(
         "capacity: CoreScientific, prepay_pct: \"0\"",
@@ -306,20 +281,7 @@ fn a_warning_names_its_field_by_label_before_its_path() {
     );
     let valid = coreweave_whatif::model::parse_preset(&text).expect("0.15 % is valid");
     let document = Document::new(valid, Origin::Shipped("s1-base".to_owned()));
-    let mut harness = Harness::builder()
-        .with_size([1024.0, 640.0])
-        .build_ui_state(
-            |ui, (strip, document): &mut (WarningsStrip, Document)| {
-                let mut commands = Vec::new();
-                let mut view = ViewContext {
-                    document,
-                    baseline: None,
-                    commands: &mut commands,
-                };
-                strip.ui(ui, &mut view);
-            },
-            (WarningsStrip::default(), document),
-        );
+    let mut harness = common::view_harness(WarningsStrip::default(), document, [1024.0, 640.0]);
     harness.run();
     harness.get_by_label_contains("input warning").click();
     harness.run();
@@ -332,11 +294,7 @@ fn a_warning_names_its_field_by_label_before_its_path() {
 #[test]
 fn every_tab_and_the_pin_button_fit_a_1024_by_640_window() {
     use coreweave_whatif::ui::view::Tab;
-    let mut harness = egui_kittest::Harness::builder()
-        .with_size([1024.0, 640.0])
-        .with_max_steps(64)
-        .build_eframe(|_cc| coreweave_whatif::ui::WhatIfApp::with_default_scenario());
-    harness.run();
+    let mut harness = common::harness_sized([1024.0, 640.0]);
     let window = eframe::egui::Rect::from_min_size(
         eframe::egui::Pos2::ZERO,
         eframe::egui::vec2(1024.0, 640.0),

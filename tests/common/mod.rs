@@ -22,8 +22,15 @@ pub fn shipped(stem: &str) -> &'static str {
 
 /// The app on the embedded s1-base scenario, headless, after its first frames.
 pub fn harness() -> egui_kittest::Harness<'static, coreweave_whatif::ui::WhatIfApp> {
+    harness_sized([1440.0, 900.0])
+}
+
+/// [`harness`] in a window of `size`.
+pub fn harness_sized(
+    size: [f32; 2],
+) -> egui_kittest::Harness<'static, coreweave_whatif::ui::WhatIfApp> {
     let mut harness = egui_kittest::Harness::builder()
-        .with_size([1440.0, 900.0])
+        .with_size(size)
         // Background jobs (breach shading, analyses) repaint until they finish: `run` may take
         // a few more frames than kittest's default 4 to go quiet.
         .with_max_steps(64)
@@ -153,4 +160,64 @@ pub fn grid_value(
             LeverValue::Choice(choices[position as usize % choices.len()])
         }
     }
+}
+
+/// One view alone on `document`, headless, in a window of `size` (not yet run); the commands it
+/// pushes are dropped.
+pub fn view_harness<V: coreweave_whatif::ui::view::View + 'static>(
+    view: V,
+    document: coreweave_whatif::ui::document::Document,
+    size: [f32; 2],
+) -> egui_kittest::Harness<'static, (V, coreweave_whatif::ui::document::Document)> {
+    use coreweave_whatif::ui::document::Document;
+    use coreweave_whatif::ui::view::ViewContext;
+    egui_kittest::Harness::builder()
+        .with_size(size)
+        .build_ui_state(
+            |ui, (view, document): &mut (V, Document)| {
+                let mut commands = Vec::new();
+                let mut context = ViewContext {
+                    document,
+                    baseline: None,
+                    commands: &mut commands,
+                };
+                view.ui(ui, &mut context);
+            },
+            (view, document),
+        )
+}
+
+/// The levers panel and the document it shows.
+pub struct PanelState {
+    pub panel: coreweave_whatif::ui::levers_panel::LeversPanel,
+    pub document: coreweave_whatif::ui::document::Document,
+}
+
+/// The levers panel alone on `document`, `width` points wide and tall enough for every lever,
+/// refreshing its background breach shading each frame as the app does (not yet run).
+pub fn panel_harness(
+    document: coreweave_whatif::ui::document::Document,
+    width: f32,
+) -> egui_kittest::Harness<'static, PanelState> {
+    use coreweave_whatif::ui::view::{View, ViewContext};
+    let state = PanelState {
+        panel: Default::default(),
+        document,
+    };
+    egui_kittest::Harness::builder()
+        .with_size([width, 2400.0])
+        .with_max_steps(400)
+        .build_ui_state(
+            |ui, state: &mut PanelState| {
+                let mut commands = Vec::new();
+                let mut view = ViewContext {
+                    document: &state.document,
+                    baseline: None,
+                    commands: &mut commands,
+                };
+                state.panel.ui(ui, &mut view);
+                state.panel.update_shading(ui.ctx(), &state.document);
+            },
+            state,
+        )
 }
