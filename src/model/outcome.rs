@@ -94,17 +94,6 @@ impl CovenantTest {
     }
 }
 
-impl Serialize for CovenantTest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut test = serializer.serialize_struct("CovenantTest", 4)?;
-        test.serialize_field("value", &self.value)?;
-        test.serialize_field("threshold", &self.threshold)?;
-        test.serialize_field("headroom_pct", &self.headroom_pct())?;
-        test.serialize_field("breach", &self.breach)?;
-        test.end()
-    }
-}
 
 /// Where a covenant first broke.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
