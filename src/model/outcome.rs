@@ -94,7 +94,6 @@ impl CovenantTest {
     }
 }
 
-
 /// Where a covenant first broke.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Breach {

@@ -67,30 +67,31 @@ fn decimal(mantissa: i128, scale: u32) -> Option<Decimal> {
     })
 }
 
+/// `op` on the two mantissas aligned to the wider scale, where that is `Decimal`'s own result:
+/// both operands and the result non-zero, and the result inside 96 bits.
+#[inline(always)]
+fn on_mantissas(
+    a: Decimal,
+    b: Decimal,
+    op: impl Fn(i128, i128) -> Option<i128>,
+) -> Option<Decimal> {
+    if a.is_zero() || b.is_zero() {
+        return None;
+    }
+    let (a, b, scale) = aligned(a, b)?;
+    decimal(op(a, b)?, scale)
+}
+
 /// `a + b`, as `Decimal` computes it.
 #[inline(always)]
 pub(super) fn add(a: Decimal, b: Decimal) -> Decimal {
-    if !a.is_zero()
-        && !b.is_zero()
-        && let Some((a, b, scale)) = aligned(a, b)
-        && let Some(sum) = a.checked_add(b).and_then(|sum| decimal(sum, scale))
-    {
-        return sum;
-    }
-    a + b
+    on_mantissas(a, b, i128::checked_add).unwrap_or_else(|| a + b)
 }
 
 /// `a − b`, as `Decimal` computes it.
 #[inline(always)]
 pub(super) fn sub(a: Decimal, b: Decimal) -> Decimal {
-    if !a.is_zero()
-        && !b.is_zero()
-        && let Some((a, b, scale)) = aligned(a, b)
-        && let Some(difference) = a.checked_sub(b).and_then(|sum| decimal(sum, scale))
-    {
-        return difference;
-    }
-    a - b
+    on_mantissas(a, b, i128::checked_sub).unwrap_or_else(|| a - b)
 }
 
 /// `a × b`, as `Decimal` computes it.

@@ -29,8 +29,8 @@ const TWELVE_HUNDRED: Decimal = dec!(1200);
 /// One dollar, in $M. Debt or debt service below it is a rounding residue (a level schedule's
 /// last digit), not a loan: ratio covenants are not tested on it, which also keeps every ratio
 /// inside `Decimal`'s range.
-pub const DUST: Decimal = dec!(0.000001);
-/// `DUST` is `10^DUST_EXPONENT`.
+pub const DUST: Decimal = Decimal::from_parts(1, 0, 0, false, -DUST_EXPONENT as u32);
+/// `DUST` is `10^DUST_EXPONENT` (1e-6 $M).
 const DUST_EXPONENT: i32 = -6;
 /// Figures below `10^PLAIN_EXPONENT` $M (a hundred trillion dollars) are "plain": a `DUST`
 /// difference between two of them is more than 1e-20 of either, far above a rounding of a
