@@ -85,12 +85,13 @@ pub fn breach_map_on(
         .map(|j| y_axis.value_at(j))
         .collect();
     let width = x_values.len();
+    // Validated once; each of rayon's pieces of work runs a clone.
+    let evaluator = Evaluator::new(base)?;
     let cells: Vec<(Option<Decimal>, bool)> = (0..width * y_values.len())
         .into_par_iter()
         .map_init(
-            || Evaluator::new(base),
+            || evaluator.clone(),
             |evaluator, cell| {
-                let evaluator = evaluator.as_mut().map_err(|err| err.clone())?;
                 let (x, y) = (&x_values[cell % width], &y_values[cell / width]);
                 let outcome = evaluator.evaluate(&[(x_axis, x.clone()), (y_axis, y.clone())])?;
                 Ok((kpi.value(outcome), outcome.kpis.first_breach.is_some()))

@@ -289,18 +289,17 @@ pub fn monte_carlo(
         .collect::<Result<_, _>>()
         .map_err(AnalysisError::BadArgument)?;
     let runs = spec.runs as usize;
+    // Validated once; each of rayon's pieces of work runs a clone.
+    let evaluator = Evaluator::new(base)?;
     let records: Vec<Option<Result<RunRecord, AnalysisError>>> = (0..runs)
         .into_par_iter()
         .map_init(
-            || Evaluator::new(base),
+            || evaluator.clone(),
             |evaluator, index| {
                 if cancel.load(Ordering::Relaxed) {
                     return None;
                 }
-                let record = match evaluator {
-                    Ok(evaluator) => one_run(evaluator, &drawn, spec.seed, index),
-                    Err(err) => Err(err.clone()),
-                };
+                let record = one_run(evaluator, &drawn, spec.seed, index);
                 progress.fetch_add(1, Ordering::Relaxed);
                 Some(record)
             },

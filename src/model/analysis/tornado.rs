@@ -116,12 +116,13 @@ pub fn tornado_of(
         }
         slots.push(slot);
     }
+    // Validated once; each of rayon's pieces of work runs a clone.
+    let evaluator = Evaluator::new(base)?;
     let values: Vec<Option<Decimal>> = jobs
         .par_iter()
         .map_init(
-            || Evaluator::new(base),
+            || evaluator.clone(),
             |evaluator, job| {
-                let evaluator = evaluator.as_mut().map_err(|err| err.clone())?;
                 let outcome = match job {
                     None => evaluator.evaluate(&[])?,
                     Some((axis, value)) => evaluator.evaluate(&[(axis, (*value).clone())])?,
