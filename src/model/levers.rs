@@ -887,6 +887,21 @@ pub fn set_lever(
     set_at(scenario, place, path, value)
 }
 
+/// Sets the lever at `path`, visiting only the fields at `place` when it is there (as it is
+/// wherever `place` came from [`Place::of`] for this scenario or a copy of it). A place that
+/// does not hold the lever is found again from the path: never a write to another field.
+pub(crate) fn set_lever_at(
+    scenario: &mut Scenario,
+    place: Place,
+    path: &str,
+    value: &LeverValue,
+) -> Result<(), LeverError> {
+    match set_at(scenario, place, path, value) {
+        Err(LeverError::UnknownPath { .. }) => set_lever(scenario, path, value),
+        done => done,
+    }
+}
+
 /// Sets the field at `path` among those at `place`; `UnknownPath` when none is there.
 fn set_at(
     scenario: &mut Scenario,
@@ -1015,11 +1030,17 @@ mod tests {
         })
     }
 
-    /// Every lever of every shipped preset, every kind of value: set at its place, the scenario
-    /// and the error are the full walk's.
+    /// Every lever of every shipped preset, every kind of value: set at its place (and at every
+    /// other place, as a stale place would be), the scenario and the error are the full walk's.
     #[test]
     fn a_set_at_any_place_does_what_the_full_walk_did() {
         for (preset, base) in shipped_scenarios() {
+            let every_place: Vec<Place> = places(&base)
+                .chain([
+                    Place::Contract(usize::MAX),
+                    Place::Covenant(base.covenants.len()),
+                ])
+                .collect();
             for lever in levers(&base) {
                 let path = lever.path.as_str();
                 for value in trial_values(&lever) {
@@ -1032,6 +1053,20 @@ mod tests {
                         "{preset}: {path} = {value}"
                     );
                     assert_eq!(got, expected, "{preset}: {path} = {value}");
+                }
+                // Its own value, then both ends: at least one is a change.
+                for value in trial_values(&lever).iter().take(3) {
+                    let mut expected = base.clone();
+                    let expected_result = set_by_full_walk(&mut expected, path, value);
+                    for &place in &every_place {
+                        let mut got = base.clone();
+                        assert_eq!(
+                            set_lever_at(&mut got, place, path, value),
+                            expected_result,
+                            "{preset}: {path} = {value} at {place:?}"
+                        );
+                        assert_eq!(got, expected, "{preset}: {path} = {value} at {place:?}");
+                    }
                 }
             }
         }

@@ -6,11 +6,15 @@
 //! - Month levers: every month from `min` to `max`.
 //! - Choice levers: each choice, in registry order.
 
+use std::sync::OnceLock;
+
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::AnalysisError;
-use crate::model::levers::{Lever, LeverKind, LeverValue, analysis_limits, lever, set_lever};
+use crate::model::levers::{
+    Lever, LeverKind, LeverValue, Place, analysis_limits, lever, set_lever_at,
+};
 use crate::model::month::Month;
 use crate::model::scenario::Scenario;
 
@@ -18,10 +22,20 @@ use crate::model::scenario::Scenario;
 const MAX_POINTS: i64 = 100_000_000;
 
 /// A lever and its value grid, indexed `0..len()` from the low end.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Axis {
     pub lever: Lever,
     grid: Grid,
+    /// Where the lever's field is, found in the first scenario this axis sets: the analyses
+    /// set it thousands of times, each going straight there instead of searching the registry.
+    place: OnceLock<Place>,
+}
+
+/// Where the field was found is a shortcut, not part of what an axis is.
+impl PartialEq for Axis {
+    fn eq(&self, other: &Self) -> bool {
+        self.lever == other.lever && self.grid == other.grid
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -62,7 +76,10 @@ impl Axis {
     /// This axis cut to `low..=high` (values of the lever's kind, inside its grid's range),
     /// on the same step grid; the ends are kept even when off the step.
     pub fn narrowed_to(&self, low: &LeverValue, high: &LeverValue) -> Self {
-        Self::from_lever(narrowed(self.lever.clone(), low, high))
+        Self {
+            place: self.place.clone(),
+            ..Self::from_lever(narrowed(self.lever.clone(), low, high))
+        }
     }
 
     /// The lowest and highest values on the grid.
@@ -85,7 +102,11 @@ impl Axis {
             },
             LeverKind::Choice { choices } => Grid::Choice { choices },
         };
-        Self { lever, grid }
+        Self {
+            lever,
+            grid,
+            place: OnceLock::new(),
+        }
     }
 
     pub fn path(&self) -> &str {
@@ -210,7 +231,14 @@ impl Axis {
 
     /// Sets this lever of `scenario` to `value`, checked against the registry's range.
     pub fn apply(&self, scenario: &mut Scenario, value: &LeverValue) -> Result<(), AnalysisError> {
-        Ok(set_lever(scenario, &self.lever.path, value)?)
+        let place = match self.place.get() {
+            Some(place) => *place,
+            None => {
+                let found = Place::of(scenario, self.path())?;
+                *self.place.get_or_init(|| found)
+            }
+        };
+        Ok(set_lever_at(scenario, place, self.path(), value)?)
     }
 
     /// At most `count` indices spread evenly over the grid, both ends included, ascending.
