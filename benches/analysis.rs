@@ -34,6 +34,12 @@ fn per_run(c: &mut Criterion) {
         })
     });
     let axis = Axis::resolve(&base, "rates.sofr_pct").expect("lever");
+    // What an analysis pays to move a lever, without the clone above.
+    let mut scenario = base.clone();
+    let five = LeverValue::Number(dec!(5));
+    c.bench_function("axis.apply/rates.sofr_pct", |b| {
+        b.iter(|| axis.apply(&mut scenario, black_box(&five)))
+    });
     c.bench_function("evaluate/one lever", |b| {
         b.iter(|| evaluate(&base, &[(&axis, LeverValue::Number(dec!(5)))]))
     });

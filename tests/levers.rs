@@ -3,9 +3,11 @@
 mod common;
 
 use common::grid_value;
+use coreweave_whatif::model::analysis::{AnalysisError, Axis};
 use coreweave_whatif::model::{
-    Group, LeverError, LeverValue, Month, apply_assignments, default_scenario, lever, levers,
-    read_value, run, set_lever, set_lever_text, validate,
+    Group, LeverError, LeverValue, Month, SHIPPED_PRESETS, Scenario, apply_assignments,
+    default_scenario, lever, levers, parse_preset, read_value, run, set_lever, set_lever_text,
+    validate,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -212,5 +214,103 @@ fn draw_amounts_hold_what_can_still_be_drawn() {
             !in_group.iter().any(|p| p == path),
             "{path} should not be a draw amount"
         );
+    }
+}
+
+fn shipped_scenarios() -> Vec<(&'static str, Scenario)> {
+    SHIPPED_PRESETS
+        .iter()
+        .map(|(name, text)| (*name, parse_preset(text).expect("shipped").into_scenario()))
+        .collect()
+}
+
+/// The analyses set levers through an [`Axis`], which goes straight to the lever's field:
+/// every lever of every shipped preset, set again and again on one scenario, moves that lever
+/// and no other, exactly as `set_lever` does.
+#[test]
+fn an_axis_sets_its_lever_and_touches_no_other() {
+    for (preset, base) in shipped_scenarios() {
+        let before = levers(&base);
+        for (index, lever) in before.iter().enumerate() {
+            let axis = Axis::resolve(&base, &lever.path).expect("a lever");
+            let mut scenario = base.clone();
+            for point in axis.spread(5) {
+                let value = axis.value_at(point);
+                axis.apply(&mut scenario, &value)
+                    .unwrap_or_else(|err| panic!("{preset}: {} = {value}: {err}", lever.path));
+                let mut expected = scenario.clone();
+                set_lever(&mut expected, &lever.path, &value).expect("in range");
+                assert_eq!(scenario, expected, "{preset}: {} = {value}", lever.path);
+                for (other, after) in before.iter().zip(levers(&scenario)) {
+                    // A covenant window without an end is tested to the horizon's last month.
+                    if lever.path == "horizon_months" && other.path.ends_with(".until") {
+                        continue;
+                    }
+                    let moved = if other.path == lever.path {
+                        &value
+                    } else {
+                        &other.value
+                    };
+                    assert_eq!(
+                        (&after.path, &after.value),
+                        (&other.path, moved),
+                        "{preset}: {} = {value} (lever {index})",
+                        lever.path
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// An axis keeps where it found its lever; applied to another preset, whose lists differ, it
+/// must still set that preset's lever of the same path, or refuse as `set_lever` does.
+#[test]
+fn an_axis_applied_to_another_scenario_sets_that_scenarios_lever() {
+    let scenarios = shipped_scenarios();
+    for (first, base) in &scenarios {
+        for lever in levers(base) {
+            let axis = Axis::resolve(base, &lever.path).expect("a lever");
+            axis.apply(&mut base.clone(), &lever.value)
+                .expect("its own value");
+            for (second, other) in &scenarios {
+                let mut expected = other.clone();
+                let expected_result = set_lever(&mut expected, &lever.path, &lever.value);
+                let mut got = other.clone();
+                let got_result = axis.apply(&mut got, &lever.value);
+                assert_eq!(
+                    got_result,
+                    expected_result.map_err(AnalysisError::Lever),
+                    "{first} → {second}: {}",
+                    lever.path
+                );
+                assert_eq!(got, expected, "{first} → {second}: {}", lever.path);
+            }
+        }
+    }
+}
+
+#[test]
+fn an_axis_refuses_unknown_paths_and_bad_values_as_set_lever_does() {
+    let base = default_scenario().into_scenario();
+    let sofr = Axis::resolve(&base, "rates.sofr_pct").expect("a lever");
+    let mut unknown = sofr.lever.clone();
+    unknown.path = "ddtl3.spread_pct".to_owned();
+    let cases = [
+        (Axis::from_lever(unknown), LeverValue::Number(dec!(5))),
+        (sofr.clone(), LeverValue::Number(dec!(99))),
+        (sofr.clone(), LeverValue::Month(Month::ym(2026, 1))),
+        (sofr, LeverValue::Choice("Shift")),
+    ];
+    for (axis, value) in cases {
+        let mut scenario = base.clone();
+        let expected = set_lever(&mut scenario.clone(), axis.path(), &value).expect_err("refused");
+        assert_eq!(
+            axis.apply(&mut scenario, &value),
+            Err(AnalysisError::Lever(expected)),
+            "{} = {value}",
+            axis.path()
+        );
+        assert_eq!(scenario, base, "a refused value changes nothing");
     }
 }

@@ -242,154 +242,285 @@ const LATEST_INPUT: Month = Month::ym(2035, 12);
 const FIRST_MODEL_MONTH: Month = Month::ym(2025, 1);
 const LATEST_MATURITY: Month = Month::ym(2040, 12);
 
+/// A top-level section of a scenario: the item of its levers' paths (`opening.cash`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Section {
+    /// The scenario's own `horizon_months`, whose path has no item.
+    Horizon,
+    Opening,
+    Rates,
+    CoreScientific,
+    Opex,
+    Market,
+    Capex,
+    RevolverPolicy,
+}
+
+impl Section {
+    const fn name(self) -> &'static str {
+        match self {
+            Self::Horizon => "",
+            Self::Opening => "opening",
+            Self::Rates => "rates",
+            Self::CoreScientific => "core_scientific",
+            Self::Opex => "opex",
+            Self::Market => "market",
+            Self::Capex => "capex",
+            Self::RevolverPolicy => "revolver_policy",
+        }
+    }
+}
+
+/// Where a lever's field lives: a section, or a list item by index. Found once from a path
+/// ([`Place::of`]), it lets a lever be set by visiting only its item's few fields. Levers never
+/// add or remove list items, so an index stays right for every setting of one scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Place {
+    Section(Section),
+    Contract(usize),
+    Cut(usize),
+    Partner(usize),
+    Site(usize),
+    Facility(usize),
+    Equity(usize),
+    Covenant(usize),
+}
+
+impl Place {
+    /// The place of the lever at `path`: the first in preset order with a field there, as
+    /// [`lever`] finds it. Only places whose item starts the path are visited.
+    pub(crate) fn of(scenario: &mut Scenario, path: &str) -> Result<Self, LeverError> {
+        for place in places(scenario) {
+            if place.holds(scenario, path) {
+                return Ok(place);
+            }
+        }
+        Err(LeverError::UnknownPath {
+            path: path.to_owned(),
+        })
+    }
+
+    /// Whether the lever at `path` is here; a place whose item does not start the path is not
+    /// visited.
+    fn holds(self, scenario: &mut Scenario, path: &str) -> bool {
+        let may_hold = self.item(scenario).is_some_and(|item| {
+            item.is_empty()
+                || path
+                    .strip_prefix(item)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        });
+        let mut found = false;
+        if may_hold {
+            visit_place(scenario, self, &mut |field| found |= field.is_at(path));
+        }
+        found
+    }
+
+    /// The section's name or the list item's id; `None` past the end of a list.
+    fn item(self, scenario: &Scenario) -> Option<&str> {
+        match self {
+            Self::Section(section) => Some(section.name()),
+            Self::Contract(index) => scenario.contracts.get(index).map(|it| it.id.as_str()),
+            Self::Cut(index) => scenario.customer_cuts.get(index).map(|it| it.id.as_str()),
+            Self::Partner(index) => scenario.partners.get(index).map(|it| it.id.as_str()),
+            Self::Site(index) => scenario.sites.get(index).map(|it| it.id.as_str()),
+            Self::Facility(index) => scenario.facilities.get(index).map(|it| it.id.as_str()),
+            Self::Equity(index) => scenario.equity.get(index).map(|it| it.id.as_str()),
+            Self::Covenant(index) => scenario.covenants.get(index).map(|it| it.id.as_str()),
+        }
+    }
+}
+
+/// Every place of `scenario`, in preset order: the order of [`levers`] and of validation's
+/// messages.
+fn places(scenario: &Scenario) -> impl Iterator<Item = Place> + use<> {
+    use Place as P;
+    use Section as S;
+    let sections =
+        |sections: &'static [Section]| sections.iter().map(|&section| P::Section(section));
+    let items = |len: usize, place: fn(usize) -> Place| (0..len).map(place);
+    sections(&[S::Horizon, S::Opening, S::Rates])
+        .chain(items(scenario.contracts.len(), P::Contract))
+        .chain(items(scenario.customer_cuts.len(), P::Cut))
+        .chain(sections(&[S::CoreScientific]))
+        .chain(items(scenario.partners.len(), P::Partner))
+        .chain(sections(&[S::Opex, S::Market]))
+        .chain(items(scenario.sites.len(), P::Site))
+        .chain(sections(&[S::Capex]))
+        .chain(items(scenario.facilities.len(), P::Facility))
+        .chain(sections(&[S::RevolverPolicy]))
+        .chain(items(scenario.equity.len(), P::Equity))
+        .chain(items(scenario.covenants.len(), P::Covenant))
+}
+
 /// Hands every field of `scenario` to `visit`, in preset order.
+pub(crate) fn visit_fields(scenario: &mut Scenario, visit: &mut dyn FnMut(Field<'_>)) {
+    for place in places(scenario) {
+        visit_place(scenario, place, visit);
+    }
+}
+
+/// Hands the fields at `place` of `scenario` to `visit`, in preset order (none past the end
+/// of a list).
 ///
 /// Kept as a table, one lever a line, so the registry reads at a glance.
 #[rustfmt::skip]
-pub(crate) fn visit_fields<'a>(scenario: &'a mut Scenario, visit: &mut dyn FnMut(Field<'a>)) {
+fn visit_place(scenario: &mut Scenario, place: Place, visit: &mut dyn FnMut(Field<'_>)) {
     use Group as G;
-    // A covenant window's end defaults to the horizon's last month (read before the borrows).
-    let last_month = Month::from_index(scenario.horizon_months as i32 - 1);
-    let section = |item: &'a str, name, label, group, unit, kind, slot| Field {
-        item, is_list_item: false, name, owner: None, label, group, unit, kind, slot,
-    };
+    use Section as S;
     let choice = |choices| LeverKind::Choice { choices };
-
-    visit(section("", "horizon_months", "Horizon", G::Opening, "months", whole(12, 120), Slot::Count(&mut scenario.horizon_months)));
-    let opening = &mut scenario.opening;
-    visit(section("opening", "cash", "Opening cash (2025-01)", G::Opening, "$M", number(dec!(-10000), dec!(50000), dec!(10)), Slot::Decimal(&mut opening.cash)));
-    visit(section("opening", "mw_online", "Opening power online", G::Opening, "MW", number(dec!(0), dec!(10000), dec!(5)), Slot::Decimal(&mut opening.mw_online)));
-    visit(section("rates", "sofr_pct", "SOFR", G::InterestRates, "%", number(dec!(0), dec!(15), dec!(0.05)), Slot::Decimal(&mut scenario.rates.sofr_pct)));
-
-    for contract in &mut scenario.contracts {
-        let item = contract.id.as_str();
-        let group = if item == "openai" { G::OpenAiContract } else { G::Contracts };
-        let owner = Some(("", contract.customer.as_str()));
-        let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group, unit, kind, slot };
-        visit(field("total_value", "contract value", "$M", BIG_MUSD, Slot::Decimal(&mut contract.total_value)));
-        visit(field("start", "start", "", months(EARLIEST_INPUT, LATEST_INPUT), Slot::Month(&mut contract.start)));
-        visit(field("term_months", "term", "months", whole(1, 120), Slot::Count(&mut contract.term_months)));
-        visit(field("ramp_months", "ramp", "months", whole(0, 36), Slot::Count(&mut contract.ramp_months)));
-        visit(field("prepay_pct", "prepayment", "%", PCT_0_100, Slot::Decimal(&mut contract.prepay_pct)));
-    }
-
-    for cut in &mut scenario.customer_cuts {
-        let item = cut.id.as_str();
-        let owner = Some(("", cut.customer.as_str()));
-        let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group: G::Customers, unit, kind, slot };
-        visit(field("cut_pct", "revenue cut", "%", PCT_0_100, Slot::Decimal(&mut cut.cut_pct)));
-        visit(field("from", "cut from", "", months(EARLIEST_INPUT, LATEST_INPUT), Slot::Month(&mut cut.from)));
-    }
-
-    let cs = &mut scenario.core_scientific;
-    let core_scientific = Some(("", "Core Scientific"));
-    visit(Field { owner: core_scientific, ..section("core_scientific", "delay_months", "delivery delay", G::DeliveryPartners, "months", whole(0, 36), Slot::Count(&mut cs.delay_months)) });
-    visit(Field { owner: core_scientific, ..section("core_scientific", "delay_policy", "delayed contracts", G::DeliveryPartners, "", choice(POLICY_CHOICES), Slot::DelayPolicy(&mut cs.delay_policy)) });
-    for partner in &mut scenario.partners {
-        let item = partner.id.as_str();
-        let owner = Some(("", partner.name.as_str()));
-        let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group: G::DeliveryPartners, unit, kind, slot };
-        visit(field("delay_months", "delivery delay", "months", whole(0, 36), Slot::Count(&mut partner.delay_months)));
-        visit(field("delay_policy", "delayed contracts", "", choice(POLICY_CHOICES), Slot::DelayPolicy(&mut partner.delay_policy)));
-    }
-
-    let opex = &mut scenario.opex;
-    visit(section("opex", "cost_of_revenue_pct", "Cost of revenue", G::CostsCapex, "% of revenue", PCT_0_100, Slot::Decimal(&mut opex.cost_of_revenue_pct)));
-    visit(section("opex", "other_opex_pct", "Other opex", G::CostsCapex, "% of revenue", PCT_0_100, Slot::Decimal(&mut opex.other_opex_pct)));
-    visit(section("opex", "fixed_monthly", "Fixed costs", G::CostsCapex, "$M/month", number(dec!(0), dec!(1000), dec!(1)), Slot::Decimal(&mut opex.fixed_monthly)));
-    visit(section("opex", "fixed_growth_pct", "Fixed-cost growth", G::CostsCapex, "% a year", number(dec!(-50), dec!(100), dec!(1)), Slot::Decimal(&mut opex.fixed_growth_pct)));
-    visit(section("opex", "cost_per_mw_month", "Cost per MW online", G::CostsCapex, "$M/MW/month", number(dec!(0), dec!(2), dec!(0.005)), Slot::Decimal(&mut opex.cost_per_mw_month)));
-
-    let market = &mut scenario.market;
-    visit(section("market", "price_index_pct", "GPU price level", G::GpuPrices, "% of preset", number(dec!(0), dec!(300), dec!(1)), Slot::Decimal(&mut market.price_index_pct)));
-    // Below 100 % a year: (1 − decline) stays positive, so prices never turn negative.
-    visit(section("market", "price_decline_pct_per_year", "GPU price decline", G::GpuPrices, "% a year", number(dec!(-50), dec!(90), dec!(1)), Slot::Decimal(&mut market.price_decline_pct_per_year)));
-
-    for site in &mut scenario.sites {
-        let item = site.id.as_str();
-        let owner = Some(("Site ", item));
-        let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group: G::CostsCapex, unit, kind, slot };
-        visit(field("mw", "power", "MW", number(dec!(0), dec!(5000), dec!(5)), Slot::Decimal(&mut site.mw)));
-        visit(field("online", "online", "", months(EARLIEST_INPUT, LATEST_INPUT), Slot::Month(&mut site.online)));
-        visit(field("capex_per_mw", "capex per MW", "$M/MW", number(dec!(0), dec!(100), dec!(0.5)), Slot::Decimal(&mut site.capex_per_mw)));
-        visit(field("reimbursement", "build-out paid to partner", "$M", number(dec!(0), dec!(10000), dec!(10)), Slot::Decimal(&mut site.reimbursement)));
-        visit(Field { group: G::GpuPrices, ..field("revenue_per_mw_month", "revenue per MW", "$M/MW/month", number(dec!(0), dec!(3), dec!(0.01)), Slot::Decimal(&mut site.revenue_per_mw_month)) });
-        visit(field("fill_months", "months to fill", "months", whole(1, 36), Slot::Count(&mut site.fill_months)));
-    }
-
-    let capex = &mut scenario.capex;
-    visit(section("capex", "lead_months", "Capex lead time", G::CostsCapex, "months", whole(1, 24), Slot::Count(&mut capex.lead_months)));
-    visit(section("capex", "follows_delay", "Capex waits for a late partner", G::CostsCapex, "", choice(FLAG_CHOICES), Slot::Flag(&mut capex.follows_delay)));
-
-    for facility in &mut scenario.facilities {
-        let item = facility.id.as_str();
-        let owner = Some(("", facility.name.as_str()));
-        let revolver = facility.kind == FacilityKind::Revolver;
-        // Draw levers belong with the draw amounts only where there is something left to draw;
-        // the test reads the commitment, itself a debt-terms lever, so no dragged slider moves group.
-        let draw_group = if revolver || facility.commitment > facility.opening_balance { G::DrawAmounts } else { G::DebtTerms };
-        let commitment_group = if revolver { G::DrawAmounts } else { G::DebtTerms };
-        let field = |name, label, group, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group, unit, kind, slot };
-        match &mut facility.rate {
-            Rate::Floating { spread_pct } => visit(field("spread_pct", "spread over SOFR", G::InterestRates, "%", RATE_PCT, Slot::Decimal(spread_pct))),
-            Rate::Fixed { coupon_pct } => visit(field("coupon_pct", "coupon", G::InterestRates, "%", RATE_PCT, Slot::Decimal(coupon_pct))),
-        }
-        visit(field("commitment", "commitment", commitment_group, "$M", DEBT_MUSD, Slot::Decimal(&mut facility.commitment)));
-        if !revolver {
-            let draws = &mut facility.draws;
-            visit(field("draws.total", "draws", draw_group, "$M", DEBT_MUSD, Slot::Decimal(&mut draws.total)));
-            visit(field("draws.from", "first draw", draw_group, "", months(EARLIEST_INPUT, LATEST_INPUT), Slot::Month(&mut draws.from)));
-            visit(field("draws.months", "draw period", draw_group, "months", whole(1, 60), Slot::Count(&mut draws.months)));
-        }
-        visit(field("opening_balance", "balance at 2025-01", G::DebtTerms, "$M", DEBT_MUSD, Slot::Decimal(&mut facility.opening_balance)));
-        visit(field("maturity", "maturity", G::DebtTerms, "", months(FIRST_MODEL_MONTH, LATEST_MATURITY), Slot::Month(&mut facility.maturity)));
-        match &mut facility.amortization {
-            Amortization::None => {}
-            Amortization::Fixed { amount, every, from } => {
-                visit(field("amortization.amount", "amortisation payment", G::DebtTerms, "$M", number(dec!(0), dec!(10000), dec!(5)), Slot::Decimal(amount)));
-                visit(field("amortization.every", "amortisation interval", G::DebtTerms, "months", whole(1, 12), Slot::Count(every)));
-                visit(field("amortization.from", "first amortisation", G::DebtTerms, "", months(EARLIEST_INPUT, LATEST_MATURITY), Slot::Month(from)));
-            }
-            Amortization::Level { every, from } => {
-                visit(field("amortization.every", "amortisation interval", G::DebtTerms, "months", whole(1, 12), Slot::Count(every)));
-                // Spec §3.4: a level schedule is sized on a modelled balance, so it starts in 2025 or later.
-                visit(field("amortization.from", "first amortisation", G::DebtTerms, "", months(FIRST_MODEL_MONTH, LATEST_MATURITY), Slot::Month(from)));
+    match place {
+        Place::Section(which) => {
+            let section = |name, label, group, unit, kind, slot| Field {
+                item: which.name(), is_list_item: false, name, owner: None, label, group, unit, kind, slot,
+            };
+            match which {
+                S::Horizon => visit(section("horizon_months", "Horizon", G::Opening, "months", whole(12, 120), Slot::Count(&mut scenario.horizon_months))),
+                S::Opening => {
+                    let opening = &mut scenario.opening;
+                    visit(section("cash", "Opening cash (2025-01)", G::Opening, "$M", number(dec!(-10000), dec!(50000), dec!(10)), Slot::Decimal(&mut opening.cash)));
+                    visit(section("mw_online", "Opening power online", G::Opening, "MW", number(dec!(0), dec!(10000), dec!(5)), Slot::Decimal(&mut opening.mw_online)));
+                }
+                S::Rates => visit(section("sofr_pct", "SOFR", G::InterestRates, "%", number(dec!(0), dec!(15), dec!(0.05)), Slot::Decimal(&mut scenario.rates.sofr_pct))),
+                S::CoreScientific => {
+                    let cs = &mut scenario.core_scientific;
+                    let core_scientific = Some(("", "Core Scientific"));
+                    visit(Field { owner: core_scientific, ..section("delay_months", "delivery delay", G::DeliveryPartners, "months", whole(0, 36), Slot::Count(&mut cs.delay_months)) });
+                    visit(Field { owner: core_scientific, ..section("delay_policy", "delayed contracts", G::DeliveryPartners, "", choice(POLICY_CHOICES), Slot::DelayPolicy(&mut cs.delay_policy)) });
+                }
+                S::Opex => {
+                    let opex = &mut scenario.opex;
+                    visit(section("cost_of_revenue_pct", "Cost of revenue", G::CostsCapex, "% of revenue", PCT_0_100, Slot::Decimal(&mut opex.cost_of_revenue_pct)));
+                    visit(section("other_opex_pct", "Other opex", G::CostsCapex, "% of revenue", PCT_0_100, Slot::Decimal(&mut opex.other_opex_pct)));
+                    visit(section("fixed_monthly", "Fixed costs", G::CostsCapex, "$M/month", number(dec!(0), dec!(1000), dec!(1)), Slot::Decimal(&mut opex.fixed_monthly)));
+                    visit(section("fixed_growth_pct", "Fixed-cost growth", G::CostsCapex, "% a year", number(dec!(-50), dec!(100), dec!(1)), Slot::Decimal(&mut opex.fixed_growth_pct)));
+                    visit(section("cost_per_mw_month", "Cost per MW online", G::CostsCapex, "$M/MW/month", number(dec!(0), dec!(2), dec!(0.005)), Slot::Decimal(&mut opex.cost_per_mw_month)));
+                }
+                S::Market => {
+                    let market = &mut scenario.market;
+                    visit(section("price_index_pct", "GPU price level", G::GpuPrices, "% of preset", number(dec!(0), dec!(300), dec!(1)), Slot::Decimal(&mut market.price_index_pct)));
+                    // Below 100 % a year: (1 − decline) stays positive, so prices never turn negative.
+                    visit(section("price_decline_pct_per_year", "GPU price decline", G::GpuPrices, "% a year", number(dec!(-50), dec!(90), dec!(1)), Slot::Decimal(&mut market.price_decline_pct_per_year)));
+                }
+                S::Capex => {
+                    let capex = &mut scenario.capex;
+                    visit(section("lead_months", "Capex lead time", G::CostsCapex, "months", whole(1, 24), Slot::Count(&mut capex.lead_months)));
+                    visit(section("follows_delay", "Capex waits for a late partner", G::CostsCapex, "", choice(FLAG_CHOICES), Slot::Flag(&mut capex.follows_delay)));
+                }
+                S::RevolverPolicy => visit(section("target_cash", "Revolver target cash", G::DebtTerms, "$M", number(dec!(0), dec!(10000), dec!(10)), Slot::Decimal(&mut scenario.revolver_policy.target_cash))),
             }
         }
-        if !revolver {
-            visit(field("sweep_pct", "sweep of other draws", G::DebtTerms, "%", PCT_0_100, Slot::Decimal(&mut facility.sweep_pct)));
+        Place::Contract(index) => {
+            let Some(contract) = scenario.contracts.get_mut(index) else { return };
+            let item = contract.id.as_str();
+            let group = if item == "openai" { G::OpenAiContract } else { G::Contracts };
+            let owner = Some(("", contract.customer.as_str()));
+            let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group, unit, kind, slot };
+            visit(field("total_value", "contract value", "$M", BIG_MUSD, Slot::Decimal(&mut contract.total_value)));
+            visit(field("start", "start", "", months(EARLIEST_INPUT, LATEST_INPUT), Slot::Month(&mut contract.start)));
+            visit(field("term_months", "term", "months", whole(1, 120), Slot::Count(&mut contract.term_months)));
+            visit(field("ramp_months", "ramp", "months", whole(0, 36), Slot::Count(&mut contract.ramp_months)));
+            visit(field("prepay_pct", "prepayment", "%", PCT_0_100, Slot::Decimal(&mut contract.prepay_pct)));
         }
-        if let Some(funds) = &mut facility.funds {
-            visit(field("funds.advance_pct", "share of capex funded", G::DrawAmounts, "%", PCT_0_100, Slot::Decimal(&mut funds.advance_pct)));
+        Place::Cut(index) => {
+            let Some(cut) = scenario.customer_cuts.get_mut(index) else { return };
+            let item = cut.id.as_str();
+            let owner = Some(("", cut.customer.as_str()));
+            let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group: G::Customers, unit, kind, slot };
+            visit(field("cut_pct", "revenue cut", "%", PCT_0_100, Slot::Decimal(&mut cut.cut_pct)));
+            visit(field("from", "cut from", "", months(EARLIEST_INPUT, LATEST_INPUT), Slot::Month(&mut cut.from)));
         }
-    }
-
-    visit(section("revolver_policy", "target_cash", "Revolver target cash", G::DebtTerms, "$M", number(dec!(0), dec!(10000), dec!(10)), Slot::Decimal(&mut scenario.revolver_policy.target_cash)));
-
-    for raise in &mut scenario.equity {
-        let item = raise.id.as_str();
-        let owner = if item == "ipo" { Some(("", "IPO")) } else { Some(("Equity ", item)) };
-        let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group: G::IpoEquity, unit, kind, slot };
-        visit(field("amount", "net proceeds", "$M", BIG_MUSD, Slot::Decimal(&mut raise.amount)));
-        visit(field("month", "month", "", months(EARLIEST_INPUT, LATEST_INPUT), Slot::Month(&mut raise.month)));
-    }
-
-    for covenant in &mut scenario.covenants {
-        let item = covenant.id.as_str();
-        let owner = Some(("", covenant.name.as_str()));
-        let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group: G::Covenants, unit, kind, slot };
-        match &mut covenant.terms {
-            CovenantTerms::MinLiquidity { floor, pct, .. } => {
-                // A zero floor would make the headroom % divide by zero (spec §3.8: floor > 0).
-                visit(field("floor", "floor", "$M", number(dec!(1), dec!(10000), dec!(5)), Slot::Decimal(floor)));
-                visit(field("pct", "share of facility balance", "%", number(dec!(0), dec!(25), dec!(0.1)), Slot::Decimal(pct)));
+        Place::Partner(index) => {
+            let Some(partner) = scenario.partners.get_mut(index) else { return };
+            let item = partner.id.as_str();
+            let owner = Some(("", partner.name.as_str()));
+            let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group: G::DeliveryPartners, unit, kind, slot };
+            visit(field("delay_months", "delivery delay", "months", whole(0, 36), Slot::Count(&mut partner.delay_months)));
+            visit(field("delay_policy", "delayed contracts", "", choice(POLICY_CHOICES), Slot::DelayPolicy(&mut partner.delay_policy)));
+        }
+        Place::Site(index) => {
+            let Some(site) = scenario.sites.get_mut(index) else { return };
+            let item = site.id.as_str();
+            let owner = Some(("Site ", item));
+            let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group: G::CostsCapex, unit, kind, slot };
+            visit(field("mw", "power", "MW", number(dec!(0), dec!(5000), dec!(5)), Slot::Decimal(&mut site.mw)));
+            visit(field("online", "online", "", months(EARLIEST_INPUT, LATEST_INPUT), Slot::Month(&mut site.online)));
+            visit(field("capex_per_mw", "capex per MW", "$M/MW", number(dec!(0), dec!(100), dec!(0.5)), Slot::Decimal(&mut site.capex_per_mw)));
+            visit(field("reimbursement", "build-out paid to partner", "$M", number(dec!(0), dec!(10000), dec!(10)), Slot::Decimal(&mut site.reimbursement)));
+            visit(Field { group: G::GpuPrices, ..field("revenue_per_mw_month", "revenue per MW", "$M/MW/month", number(dec!(0), dec!(3), dec!(0.01)), Slot::Decimal(&mut site.revenue_per_mw_month)) });
+            visit(field("fill_months", "months to fill", "months", whole(1, 36), Slot::Count(&mut site.fill_months)));
+        }
+        Place::Facility(index) => {
+            let Some(facility) = scenario.facilities.get_mut(index) else { return };
+            let item = facility.id.as_str();
+            let owner = Some(("", facility.name.as_str()));
+            let revolver = facility.kind == FacilityKind::Revolver;
+            // Draw levers belong with the draw amounts only where there is something left to draw;
+            // the test reads the commitment, itself a debt-terms lever, so no dragged slider moves group.
+            let draw_group = if revolver || facility.commitment > facility.opening_balance { G::DrawAmounts } else { G::DebtTerms };
+            let commitment_group = if revolver { G::DrawAmounts } else { G::DebtTerms };
+            let field = |name, label, group, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group, unit, kind, slot };
+            match &mut facility.rate {
+                Rate::Floating { spread_pct } => visit(field("spread_pct", "spread over SOFR", G::InterestRates, "%", RATE_PCT, Slot::Decimal(spread_pct))),
+                Rate::Fixed { coupon_pct } => visit(field("coupon_pct", "coupon", G::InterestRates, "%", RATE_PCT, Slot::Decimal(coupon_pct))),
             }
-            CovenantTerms::Dscr { min, .. } => visit(field("min", "minimum coverage", "x", number(dec!(0.1), dec!(10), dec!(0.05)), Slot::Decimal(min))),
-            CovenantTerms::MaxLeverage { max } => visit(field("max", "maximum leverage", "x", number(dec!(0.5), dec!(30), dec!(0.1)), Slot::Decimal(max))),
+            visit(field("commitment", "commitment", commitment_group, "$M", DEBT_MUSD, Slot::Decimal(&mut facility.commitment)));
+            if !revolver {
+                let draws = &mut facility.draws;
+                visit(field("draws.total", "draws", draw_group, "$M", DEBT_MUSD, Slot::Decimal(&mut draws.total)));
+                visit(field("draws.from", "first draw", draw_group, "", months(EARLIEST_INPUT, LATEST_INPUT), Slot::Month(&mut draws.from)));
+                visit(field("draws.months", "draw period", draw_group, "months", whole(1, 60), Slot::Count(&mut draws.months)));
+            }
+            visit(field("opening_balance", "balance at 2025-01", G::DebtTerms, "$M", DEBT_MUSD, Slot::Decimal(&mut facility.opening_balance)));
+            visit(field("maturity", "maturity", G::DebtTerms, "", months(FIRST_MODEL_MONTH, LATEST_MATURITY), Slot::Month(&mut facility.maturity)));
+            match &mut facility.amortization {
+                Amortization::None => {}
+                Amortization::Fixed { amount, every, from } => {
+                    visit(field("amortization.amount", "amortisation payment", G::DebtTerms, "$M", number(dec!(0), dec!(10000), dec!(5)), Slot::Decimal(amount)));
+                    visit(field("amortization.every", "amortisation interval", G::DebtTerms, "months", whole(1, 12), Slot::Count(every)));
+                    visit(field("amortization.from", "first amortisation", G::DebtTerms, "", months(EARLIEST_INPUT, LATEST_MATURITY), Slot::Month(from)));
+                }
+                Amortization::Level { every, from } => {
+                    visit(field("amortization.every", "amortisation interval", G::DebtTerms, "months", whole(1, 12), Slot::Count(every)));
+                    // Spec §3.4: a level schedule is sized on a modelled balance, so it starts in 2025 or later.
+                    visit(field("amortization.from", "first amortisation", G::DebtTerms, "", months(FIRST_MODEL_MONTH, LATEST_MATURITY), Slot::Month(from)));
+                }
+            }
+            if !revolver {
+                visit(field("sweep_pct", "sweep of other draws", G::DebtTerms, "%", PCT_0_100, Slot::Decimal(&mut facility.sweep_pct)));
+            }
+            if let Some(funds) = &mut facility.funds {
+                visit(field("funds.advance_pct", "share of capex funded", G::DrawAmounts, "%", PCT_0_100, Slot::Decimal(&mut funds.advance_pct)));
+            }
         }
-        // Spec §7.2: the window a covenant is tested in; absent means the whole horizon.
-        visit(field("from", "tested from", "", months(FIRST_MODEL_MONTH, LATEST_INPUT), Slot::OptionalMonth { slot: &mut covenant.from, default: FIRST_MODEL_MONTH }));
-        visit(field("until", "tested until", "", months(FIRST_MODEL_MONTH, LATEST_INPUT), Slot::OptionalMonth { slot: &mut covenant.until, default: last_month }));
+        Place::Equity(index) => {
+            let Some(raise) = scenario.equity.get_mut(index) else { return };
+            let item = raise.id.as_str();
+            let owner = if item == "ipo" { Some(("", "IPO")) } else { Some(("Equity ", item)) };
+            let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group: G::IpoEquity, unit, kind, slot };
+            visit(field("amount", "net proceeds", "$M", BIG_MUSD, Slot::Decimal(&mut raise.amount)));
+            visit(field("month", "month", "", months(EARLIEST_INPUT, LATEST_INPUT), Slot::Month(&mut raise.month)));
+        }
+        Place::Covenant(index) => {
+            // A covenant window's end defaults to the horizon's last month (read before the borrow).
+            let last_month = Month::from_index(scenario.horizon_months as i32 - 1);
+            let Some(covenant) = scenario.covenants.get_mut(index) else { return };
+            let item = covenant.id.as_str();
+            let owner = Some(("", covenant.name.as_str()));
+            let field = |name, label, unit, kind, slot| Field { item, is_list_item: true, name, owner, label, group: G::Covenants, unit, kind, slot };
+            match &mut covenant.terms {
+                CovenantTerms::MinLiquidity { floor, pct, .. } => {
+                    // A zero floor would make the headroom % divide by zero (spec §3.8: floor > 0).
+                    visit(field("floor", "floor", "$M", number(dec!(1), dec!(10000), dec!(5)), Slot::Decimal(floor)));
+                    visit(field("pct", "share of facility balance", "%", number(dec!(0), dec!(25), dec!(0.1)), Slot::Decimal(pct)));
+                }
+                CovenantTerms::Dscr { min, .. } => visit(field("min", "minimum coverage", "x", number(dec!(0.1), dec!(10), dec!(0.05)), Slot::Decimal(min))),
+                CovenantTerms::MaxLeverage { max } => visit(field("max", "maximum leverage", "x", number(dec!(0.5), dec!(30), dec!(0.1)), Slot::Decimal(max))),
+            }
+            // Spec §7.2: the window a covenant is tested in; absent means the whole horizon.
+            visit(field("from", "tested from", "", months(FIRST_MODEL_MONTH, LATEST_INPUT), Slot::OptionalMonth { slot: &mut covenant.from, default: FIRST_MODEL_MONTH }));
+            visit(field("until", "tested until", "", months(FIRST_MODEL_MONTH, LATEST_INPUT), Slot::OptionalMonth { slot: &mut covenant.until, default: last_month }));
+        }
     }
 }
 
@@ -406,7 +537,7 @@ impl Slot<'_> {
     }
 
     /// Writes `value` after checking it against `kind` (`unit` is for the message).
-    fn set(
+    pub(crate) fn set(
         &mut self,
         kind: &LeverKind,
         unit: &'static str,
@@ -752,10 +883,36 @@ pub fn set_lever(
     path: &str,
     value: &LeverValue,
 ) -> Result<(), LeverError> {
+    let place = Place::of(scenario, path)?;
+    set_at(scenario, place, path, value)
+}
+
+/// Sets the lever at `path`, visiting only the fields at `place` when it is there (as it is
+/// wherever `place` came from [`Place::of`] for this scenario or a copy of it). A place that
+/// does not hold the lever is found again from the path: never a write to another field.
+pub(crate) fn set_lever_at(
+    scenario: &mut Scenario,
+    place: Place,
+    path: &str,
+    value: &LeverValue,
+) -> Result<(), LeverError> {
+    match set_at(scenario, place, path, value) {
+        Err(LeverError::UnknownPath { .. }) => set_lever(scenario, path, value),
+        done => done,
+    }
+}
+
+/// Sets the field at `path` among those at `place`; `UnknownPath` when none is there.
+fn set_at(
+    scenario: &mut Scenario,
+    place: Place,
+    path: &str,
+    value: &LeverValue,
+) -> Result<(), LeverError> {
     let mut outcome = Err(LeverError::UnknownPath {
         path: path.to_owned(),
     });
-    visit_fields(scenario, &mut |mut field| {
+    visit_place(scenario, place, &mut |mut field| {
         if field.is_at(path) {
             outcome = field
                 .slot

@@ -6,11 +6,15 @@
 //! - Month levers: every month from `min` to `max`.
 //! - Choice levers: each choice, in registry order.
 
+use std::sync::OnceLock;
+
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::AnalysisError;
-use crate::model::levers::{Lever, LeverKind, LeverValue, analysis_limits, lever, set_lever};
+use crate::model::levers::{
+    Lever, LeverKind, LeverValue, Place, analysis_limits, lever, set_lever_at,
+};
 use crate::model::month::Month;
 use crate::model::scenario::Scenario;
 
@@ -18,10 +22,20 @@ use crate::model::scenario::Scenario;
 const MAX_POINTS: i64 = 100_000_000;
 
 /// A lever and its value grid, indexed `0..len()` from the low end.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Axis {
     pub lever: Lever,
     grid: Grid,
+    /// Where the lever's field is, found in the first scenario this axis sets: the analyses
+    /// set it thousands of times, each going straight there instead of searching the registry.
+    place: OnceLock<Place>,
+}
+
+/// Where the field was found is a shortcut, not part of what an axis is.
+impl PartialEq for Axis {
+    fn eq(&self, other: &Self) -> bool {
+        self.lever == other.lever && self.grid == other.grid
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -62,7 +76,10 @@ impl Axis {
     /// This axis cut to `low..=high` (values of the lever's kind, inside its grid's range),
     /// on the same step grid; the ends are kept even when off the step.
     pub fn narrowed_to(&self, low: &LeverValue, high: &LeverValue) -> Self {
-        Self::from_lever(narrowed(self.lever.clone(), low, high))
+        Self {
+            place: self.place.clone(),
+            ..Self::from_lever(narrowed(self.lever.clone(), low, high))
+        }
     }
 
     /// The lowest and highest values on the grid.
@@ -85,7 +102,11 @@ impl Axis {
             },
             LeverKind::Choice { choices } => Grid::Choice { choices },
         };
-        Self { lever, grid }
+        Self {
+            lever,
+            grid,
+            place: OnceLock::new(),
+        }
     }
 
     pub fn path(&self) -> &str {
@@ -210,7 +231,14 @@ impl Axis {
 
     /// Sets this lever of `scenario` to `value`, checked against the registry's range.
     pub fn apply(&self, scenario: &mut Scenario, value: &LeverValue) -> Result<(), AnalysisError> {
-        Ok(set_lever(scenario, &self.lever.path, value)?)
+        let place = match self.place.get() {
+            Some(place) => *place,
+            None => {
+                let found = Place::of(scenario, self.path())?;
+                *self.place.get_or_init(|| found)
+            }
+        };
+        Ok(set_lever_at(scenario, place, self.path(), value)?)
     }
 
     /// At most `count` indices spread evenly over the grid, both ends included, ascending.
@@ -295,7 +323,9 @@ fn number_grid(min: Decimal, max: Decimal, step: Decimal, whole: bool) -> Grid {
 mod tests {
     use super::*;
     use crate::model::default_scenario;
-    use crate::model::levers::{Group, levers};
+    use crate::model::levers::{Group, LeverError, levers, set_lever, visit_fields};
+    use crate::model::month::Month;
+    use crate::model::preset::{SHIPPED_PRESETS, parse_preset};
     use rust_decimal_macros::dec;
 
     fn number_axis(min: Decimal, max: Decimal, step: Decimal, whole: bool) -> Axis {
@@ -379,5 +409,177 @@ mod tests {
         assert_eq!(picks, vec![0, 25, 50, 75, 100]);
         let small = number_axis(dec!(0), dec!(3), dec!(1), true);
         assert_eq!(small.spread(64), vec![0, 1, 2, 3]);
+    }
+
+    /// How a lever was set before places: walk every field, write each one at `path`.
+    fn set_by_full_walk(
+        scenario: &mut Scenario,
+        path: &str,
+        value: &LeverValue,
+    ) -> Result<(), LeverError> {
+        let mut outcome = Err(LeverError::UnknownPath {
+            path: path.to_owned(),
+        });
+        visit_fields(scenario, &mut |mut field| {
+            if field.is_at(path) {
+                outcome = field
+                    .slot
+                    .set(&field.kind, field.unit, value)
+                    .map_err(|err| LeverError::BadValue {
+                        path: path.to_owned(),
+                        message: err.to_string(),
+                    });
+            }
+        });
+        outcome
+    }
+
+    /// Its own value, both ends, one step past each end, a value of the wrong kind, and for a
+    /// number a fraction: every way a set can go, right and wrong.
+    fn trial_values(lever: &Lever) -> Vec<LeverValue> {
+        let mut values = vec![lever.value.clone()];
+        match &lever.kind {
+            LeverKind::Number { min, max, .. } => {
+                values.extend(
+                    [
+                        *min,
+                        *max,
+                        *min - Decimal::ONE,
+                        *max + Decimal::ONE,
+                        *min + dec!(0.5),
+                    ]
+                    .map(LeverValue::Number),
+                );
+                values.push(LeverValue::Month(Month::ym(2025, 1)));
+            }
+            LeverKind::Month { min, max } => {
+                values.extend([*min, *max, min.plus(-1), max.plus(1)].map(LeverValue::Month));
+                values.push(LeverValue::Number(Decimal::ONE));
+            }
+            LeverKind::Choice { choices } => {
+                values.extend(choices.iter().map(|choice| LeverValue::Choice(choice)));
+                values.push(LeverValue::Choice("Sometimes"));
+            }
+        }
+        values
+    }
+
+    fn shipped_scenarios() -> impl Iterator<Item = (&'static str, Scenario)> {
+        SHIPPED_PRESETS.iter().map(|(name, text)| {
+            let scenario = parse_preset(text).expect("shipped").into_scenario();
+            (*name, scenario)
+        })
+    }
+
+    /// Every lever of every shipped preset, every kind of value: an axis (its place found once,
+    /// then reused) and `set_lever` leave the scenario and the error the full walk did.
+    #[test]
+    fn a_set_through_an_axis_does_what_the_full_walk_did() {
+        for (preset, base) in shipped_scenarios() {
+            for lever in levers(&base) {
+                let path = lever.path.clone();
+                let axis = Axis::from_lever(lever.clone());
+                for value in trial_values(&lever) {
+                    let mut expected = base.clone();
+                    let expected_result = set_by_full_walk(&mut expected, &path, &value);
+                    let mut through_axis = base.clone();
+                    assert_eq!(
+                        axis.apply(&mut through_axis, &value),
+                        expected_result.clone().map_err(AnalysisError::Lever),
+                        "{preset}: {path} = {value}"
+                    );
+                    assert_eq!(through_axis, expected, "{preset}: {path} = {value}");
+                    let mut through_path = base.clone();
+                    assert_eq!(
+                        set_lever(&mut through_path, &path, &value),
+                        expected_result,
+                        "{preset}: {path} = {value}"
+                    );
+                    assert_eq!(through_path, expected, "{preset}: {path} = {value}");
+                }
+            }
+        }
+    }
+
+    /// A place that does not hold the lever (another item's, one past a list's end) is never
+    /// written through: the set finds the lever again and does what the full walk did.
+    #[test]
+    fn a_set_at_any_other_place_does_what_the_full_walk_did() {
+        for (preset, base) in shipped_scenarios() {
+            let lever_list = levers(&base);
+            let mut every_place: Vec<Place> = lever_list
+                .iter()
+                .map(|lever| Place::of(&mut base.clone(), &lever.path).expect("a lever"))
+                .collect();
+            every_place.dedup();
+            every_place.extend([
+                Place::Contract(base.contracts.len()),
+                Place::Covenant(usize::MAX),
+            ]);
+            for lever in &lever_list {
+                // Its own value, then both ends: at least one is a change.
+                for value in trial_values(lever).iter().take(3) {
+                    let mut expected = base.clone();
+                    let expected_result = set_by_full_walk(&mut expected, &lever.path, value);
+                    for &place in &every_place {
+                        let mut got = base.clone();
+                        assert_eq!(
+                            set_lever_at(&mut got, place, &lever.path, value),
+                            expected_result,
+                            "{preset}: {} = {value} at {place:?}",
+                            lever.path
+                        );
+                        assert_eq!(
+                            got, expected,
+                            "{preset}: {} = {value} at {place:?}",
+                            lever.path
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_paths_are_refused_as_the_full_walk_did() {
+        let sofr =
+            Axis::resolve(&default_scenario().into_scenario(), "rates.sofr_pct").expect("a lever");
+        for (preset, base) in shipped_scenarios() {
+            for path in [
+                "",
+                "horizon_months.x",
+                "rates",
+                "rates.",
+                ".rates.sofr_pct",
+                "rates.sofr_pctx",
+                "rates.sofr_pct.x",
+                "openai",
+                "openai.",
+                "openai.total_valu",
+                "openai.total_value.x",
+                "nosuch.spread_pct",
+                "opening.opening.cash",
+            ] {
+                let value = LeverValue::Number(Decimal::ONE);
+                let unknown = Err(LeverError::UnknownPath {
+                    path: path.to_owned(),
+                });
+                assert_eq!(set_by_full_walk(&mut base.clone(), path, &value), unknown);
+                let mut got = base.clone();
+                assert_eq!(
+                    set_lever(&mut got, path, &value),
+                    unknown,
+                    "{preset}: {path}"
+                );
+                let mut lever = sofr.lever.clone();
+                lever.path = path.to_owned();
+                assert_eq!(
+                    Axis::from_lever(lever).apply(&mut got, &value),
+                    unknown.map_err(AnalysisError::Lever),
+                    "{preset}: {path}"
+                );
+                assert_eq!(got, base, "{preset}: {path} changes nothing");
+            }
+        }
     }
 }
