@@ -66,11 +66,16 @@ impl Axis {
     /// The lever at `path` over the part of its range an analysis may use
     /// ([`analysis_limits`]: no flow dated before the model's first month).
     pub fn for_analysis(scenario: &Scenario, path: &str) -> Result<Self, AnalysisError> {
-        let lever = lever(scenario, path)?;
-        Ok(match analysis_limits(scenario, &lever) {
+        Ok(Self::for_analysis_of(scenario, lever(scenario, path)?))
+    }
+
+    /// [`Axis::for_analysis`] for a lever already read from `scenario`'s registry (an analysis
+    /// of every lever reads them all in one walk, rather than one walk per lever).
+    pub fn for_analysis_of(scenario: &Scenario, lever: Lever) -> Self {
+        match analysis_limits(scenario, &lever) {
             Some((low, high)) => Self::from_lever(narrowed(lever, &low, &high)),
             None => Self::from_lever(lever),
-        })
+        }
     }
 
     /// This axis cut to `low..=high` (values of the lever's kind, inside its grid's range),

@@ -91,7 +91,7 @@ pub fn tornado_of(
         if matches!(lever.value, LeverValue::Choice(_)) {
             continue;
         }
-        axes.push(Axis::for_analysis(base, &lever.path)?);
+        axes.push(Axis::for_analysis_of(base, lever));
     }
     let ends: Vec<(LeverValue, LeverValue)> = axes
         .iter()
