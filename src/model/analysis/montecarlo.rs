@@ -289,17 +289,18 @@ pub fn monte_carlo(
         .collect::<Result<_, _>>()
         .map_err(AnalysisError::BadArgument)?;
     let runs = spec.runs as usize;
-    // Validated once; each of rayon's pieces of work runs a clone.
+    // Validated once; each of rayon's pieces of work runs a clone, and reuses one list of
+    // assignments for its draws.
     let evaluator = Evaluator::new(base)?;
     let records: Vec<Option<Result<RunRecord, AnalysisError>>> = (0..runs)
         .into_par_iter()
         .map_init(
-            || evaluator.clone(),
-            |evaluator, index| {
+            || (evaluator.clone(), Vec::with_capacity(drawn.len())),
+            |(evaluator, assignments), index| {
                 if cancel.load(Ordering::Relaxed) {
                     return None;
                 }
-                let record = one_run(evaluator, &drawn, spec.seed, index);
+                let record = one_run(evaluator, assignments, &drawn, spec.seed, index);
                 progress.fetch_add(1, Ordering::Relaxed);
                 Some(record)
             },
@@ -312,18 +313,23 @@ pub fn monte_carlo(
     Ok(summarise(base, spec.seed, &records))
 }
 
-fn one_run(
+/// Run `index` of the simulation: its own random stream, each lever drawn in turn.
+fn one_run<'a>(
     evaluator: &mut Evaluator,
-    drawn: &[DrawnLever<'_>],
+    assignments: &mut Vec<(&'a Axis, LeverValue)>,
+    drawn: &'a [DrawnLever<'_>],
     seed: u64,
     index: usize,
 ) -> Result<RunRecord, AnalysisError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(index as u64);
-    let values: Vec<LeverValue> = drawn.iter().map(|lever| lever.draw(&mut rng)).collect();
-    let assignments: Vec<(&Axis, LeverValue)> =
-        drawn.iter().map(|lever| &lever.axis).zip(values).collect();
-    let outcome = evaluator.evaluate(&assignments)?;
+    assignments.clear();
+    assignments.extend(
+        drawn
+            .iter()
+            .map(|lever| (&lever.axis, lever.draw(&mut rng))),
+    );
+    let outcome = evaluator.evaluate(assignments)?;
     let kpis = &outcome.kpis;
     Ok(RunRecord {
         cash: outcome.months.iter().map(|row| row.cash).collect(),
