@@ -749,7 +749,12 @@ pub fn breakdown_ui(ui: &mut Ui, data: &ChartData) {
 /// Revenue by stream, $M a month.
 fn revenue_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
     chart_title_ui(ui, "Revenue by contract and site ($M a month)");
-    month_plot("revenue_chart", height, Corner::LeftTop)
+    let legend = legend_corner(
+        data.revenue.iter().map(|series| series.points.as_slice()),
+        &month_frame(data.last_t(), 0.0),
+        &[],
+    );
+    month_plot("revenue_chart", height, legend)
         .y_axis_formatter(|mark, _| format!("${:.0}M", mark.value))
         .include_y(0.0)
         .include_x(data.last_t())
