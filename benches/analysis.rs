@@ -1,5 +1,6 @@
 //! Speed of the issue-4 analyses on the default scenario (targets in `docs/analysis.md`).
-//! The first three benches are the per-run costs the analyses are built from.
+//! `per_run` times the pieces each analysis run is built from: a run, a clone, a validation,
+//! a lever set (by path, and through an `Axis` as the analyses do) and a whole evaluation.
 
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicUsize};
