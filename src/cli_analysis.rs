@@ -62,8 +62,12 @@ pub struct SolveArgs {
 pub struct TornadoArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// funding_need, min_cash, min_headroom:<covenant id>, first_breach, total_interest, peak_debt or ending_cash.
-    #[arg(long, value_name = "NAME")]
+    // The help is an attribute, not a doc comment: rustdoc would read `<covenant id>` as HTML.
+    #[arg(
+        long,
+        value_name = "NAME",
+        help = "funding_need, min_cash, min_headroom:<covenant id>, first_breach, total_interest, peak_debt or ending_cash"
+    )]
     pub kpi: String,
     /// Move each number lever ±X % of its value (dates and levers at 0 keep their plausible
     /// range) instead of over its plausible range.

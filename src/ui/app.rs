@@ -1,5 +1,5 @@
 //! The eframe app: lays out the panels and applies [`Command`]s in one place
-//! ([`WhatIfApp::apply`]), which changes the scenario, feeds undo and triggers the recompute.
+//! (`WhatIfApp::apply`), which changes the scenario, feeds undo and triggers the recompute.
 //!
 //! A frame runs in two phases (eframe 0.37): [`eframe::App::logic`] reads the keyboard and
 //! dropped files, polls file jobs and applies the queued commands; [`eframe::App::ui`] draws.

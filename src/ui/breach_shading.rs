@@ -76,7 +76,7 @@ impl LeverShading {
 
     /// What broke at each end of the red, for the slider's hover, a line a side, e.g.
     /// `Holds at 5.2 %: Minimum liquidity lowest +$120.00M (2026-03)` then
-    /// `Fails at 5.3 %: Minimum liquidity -$4.00M in 2026-03`; at most [`EDGES_SHOWN`] ends,
+    /// `Fails at 5.3 %: Minimum liquidity -$4.00M in 2026-03`; at most `EDGES_SHOWN` ends,
     /// the ones nearest the lever's value. `None` when the track has no end inside it.
     pub fn edges_text(&self, lever: &Lever, scenario: &Scenario) -> Option<String> {
         if self.edges.is_empty() {

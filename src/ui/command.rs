@@ -9,7 +9,7 @@ use eframe::egui::{Context, Key, KeyboardShortcut, Modifiers};
 use crate::model::{LeverValue, ValidScenario};
 
 /// Everything the UI can ask for. Drained once per frame by
-/// [`WhatIfApp::apply`](super::app::WhatIfApp::apply).
+/// `WhatIfApp::apply`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     /// Set a lever; `dragging` edits coalesce into one undo step until the pointer is released.

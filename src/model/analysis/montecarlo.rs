@@ -182,7 +182,7 @@ pub struct Histogram {
 /// The funding need over the runs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FundingNeedSummary {
-    /// `(p, value)`: nearest-rank percentiles for [`FUNDING_PERCENTILES`].
+    /// `(p, value)`: nearest-rank percentiles for `FUNDING_PERCENTILES`.
     pub percentiles: Vec<(u8, Decimal)>,
     pub mean: Decimal,
     /// Share of runs that need any funding.
@@ -200,7 +200,7 @@ pub struct CovenantOdds {
 /// When the first breach of any covenant falls, over the runs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FirstBreachSummary {
-    /// `(p, month)`: nearest-rank percentiles for [`FUNDING_PERCENTILES`], a run with no breach
+    /// `(p, month)`: nearest-rank percentiles for `FUNDING_PERCENTILES`, a run with no breach
     /// counting as later than the horizon (`None`: no breach by the horizon at that rank).
     pub percentiles: Vec<(u8, Option<Month>)>,
     /// Share of runs with a breach in the horizon.

@@ -432,7 +432,7 @@ pub fn solve_on(
 /// The sub-ranges of the lever at `path` where `condition` fails, the other levers held, over
 /// the lever's whole registry range (the app shades its slider with it).
 ///
-/// Samples up to [`RANGE_POINTS`] grid values, then bisects each change between neighbouring
+/// Samples up to `RANGE_POINTS` grid values, then bisects each change between neighbouring
 /// samples to the exact grid edge. A failing stretch narrower than the sample spacing that
 /// starts and ends between two samples is not seen.
 pub fn failing_ranges(
