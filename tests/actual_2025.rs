@@ -1,7 +1,7 @@
 //! What happened in 2025: the actual-2025 preset against the figures CoreWeave reported, and
 //! the GPU price crash built on it.
 
-use coreweave_whatif::model::{Figure, Month, Outcome, parse_preset, run};
+use coreweave_whatif::model::{Month, Outcome, ReportedFigure, parse_preset, run};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
@@ -77,8 +77,8 @@ fn actual_2025_earns_on_the_capacity_it_brings() {
     // Power online matches what was reported because the sites bring it; their capacity
     // revenue is in the ledger as its own column.
     let o = outcome("actual-2025");
-    let mw = |figure: Figure| o.backtest.iter().filter(move |row| row.figure == figure);
-    assert!(mw(Figure::MwOnline).all(|row| row.error_pct.is_zero()));
+    let mw = |figure: ReportedFigure| o.backtest.iter().filter(move |row| row.figure == figure);
+    assert!(mw(ReportedFigure::MwOnline).all(|row| row.error_pct.is_zero()));
     let site = o
         .revenue_ids
         .iter()

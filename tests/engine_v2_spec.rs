@@ -2,7 +2,8 @@
 //! the comments. Each assertion names its inputs.
 
 use coreweave_whatif::model::{
-    Figure, Outcome, PresetError, parse_preset, parse_scenario, run, set_lever_text, validate,
+    Outcome, PresetError, ReportedFigure, parse_preset, parse_scenario, run, set_lever_text,
+    validate,
 };
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -298,9 +299,14 @@ fn the_backtest_sets_each_reported_figure_beside_the_model() {
     assert_eq!(
         rows,
         vec![
-            (Figure::RevenueQuarter, dec!(1), dec!(1.25), dec!(25)),
-            (Figure::Cash, dec!(1001.25), dec!(1001.25), dec!(0)),
-            (Figure::MwOnline, dec!(20), dec!(10), dec!(-50)),
+            (
+                ReportedFigure::RevenueQuarter,
+                dec!(1),
+                dec!(1.25),
+                dec!(25)
+            ),
+            (ReportedFigure::Cash, dec!(1001.25), dec!(1001.25), dec!(0)),
+            (ReportedFigure::MwOnline, dec!(20), dec!(10), dec!(-50)),
         ]
     );
     assert_eq!(

@@ -1,7 +1,7 @@
 //! Issue 7's backtest in the app, driven headless with egui_kittest: the backtest KPI tile, the
 //! reported markers' legend entries on the charts, and the memo's backtest table.
 
-use coreweave_whatif::model::{Figure, run};
+use coreweave_whatif::model::{ReportedFigure, run};
 use coreweave_whatif::report::format::pct_text;
 use coreweave_whatif::ui::{Tab, WhatIfApp};
 use eframe::egui::accesskit::Role;
@@ -47,10 +47,10 @@ fn reported_figures_show_a_backtest_tile_and_markers_on_their_charts() {
 
     let markers = &harness.state().chart_data().reported;
     for (figure, count) in [
-        (Figure::RevenueQuarter, 2),
-        (Figure::Cash, 1),
-        (Figure::Debt, 2),
-        (Figure::MwOnline, 2),
+        (ReportedFigure::RevenueQuarter, 2),
+        (ReportedFigure::Cash, 1),
+        (ReportedFigure::Debt, 2),
+        (ReportedFigure::MwOnline, 2),
     ] {
         assert_eq!(markers.of(figure).len(), count, "{figure:?} markers");
     }

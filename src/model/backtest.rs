@@ -14,7 +14,7 @@ use super::scenario::Reported;
 /// Which reported figure a backtest row compares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Figure {
+pub enum ReportedFigure {
     /// Revenue of the quarter ending in the month, $M.
     RevenueQuarter,
     /// Cash at the month's end, $M.
@@ -25,7 +25,7 @@ pub enum Figure {
     MwOnline,
 }
 
-impl Figure {
+impl ReportedFigure {
     pub const ALL: [Self; 4] = [Self::RevenueQuarter, Self::Cash, Self::Debt, Self::MwOnline];
 
     /// The field's name in a preset's `reported[]`.
@@ -71,7 +71,7 @@ impl Figure {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BacktestRow {
     pub month: Month,
-    pub figure: Figure,
+    pub figure: ReportedFigure,
     pub reported: Decimal,
     pub model: Decimal,
     /// `(model − reported) / reported × 100`.

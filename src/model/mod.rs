@@ -19,7 +19,7 @@ mod scenario;
 mod validate;
 mod warnings;
 
-pub use backtest::{BacktestRow, Figure, mean_absolute_error_pct};
+pub use backtest::{BacktestRow, ReportedFigure, mean_absolute_error_pct};
 pub use engine::{ModelError, run, run_into};
 pub use extends::{
     Additions, ApplyError, ExtendsFile, MAX_EXTENDS_DEPTH, MetaPatch, TextMap, changes_against,

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::backtest::{BacktestRow, Figure};
+use super::backtest::{BacktestRow, ReportedFigure};
 use super::month::Month;
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
@@ -154,16 +154,16 @@ pub struct Outcome {
 /// The model's value of a reported figure at month index `t` (spec §6.6): quarterly revenue is
 /// the sum of months `t − 2 … t`; cash, debt and power online are the month-end values. `None`
 /// when the ledger does not reach it (a quarter needs its three months).
-pub fn figure_at(months: &[MonthRow], figure: Figure, t: usize) -> Option<Decimal> {
+pub fn figure_at(months: &[MonthRow], figure: ReportedFigure, t: usize) -> Option<Decimal> {
     let row = months.get(t)?;
     Some(match figure {
-        Figure::RevenueQuarter => {
+        ReportedFigure::RevenueQuarter => {
             let first = t.checked_sub(2)?;
             months[first..=t].iter().map(|row| row.revenue).sum()
         }
-        Figure::Cash => row.cash,
-        Figure::Debt => row.debt,
-        Figure::MwOnline => row.mw_online,
+        ReportedFigure::Cash => row.cash,
+        ReportedFigure::Debt => row.debt,
+        ReportedFigure::MwOnline => row.mw_online,
     })
 }
 

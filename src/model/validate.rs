@@ -458,7 +458,7 @@ pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError
                 ),
             );
         }
-        let figures = super::backtest::Figure::ALL
+        let figures = super::backtest::ReportedFigure::ALL
             .iter()
             .filter_map(|figure| figure.reported_in(entry).map(|value| (figure, value)))
             .collect::<Vec<_>>();

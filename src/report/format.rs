@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use crate::model::{
-    CovenantTerms, CovenantTest, DISPLAY_DP, Figure, LeverValue, round_for_display,
+    CovenantTerms, CovenantTest, DISPLAY_DP, LeverValue, ReportedFigure, round_for_display,
 };
 
 /// `$1,234.56M`-style text of an amount in $M, rounded in the model's one rounding place.
@@ -25,9 +25,9 @@ pub fn busd(value_musd: Decimal) -> String {
 
 /// A reported or modelled figure in full, as the CLI's backtest writes it but grouped:
 /// `$1,212.80M` or `470 MW`.
-pub fn figure_text(figure: Figure, value: Decimal) -> String {
+pub fn figure_text(figure: ReportedFigure, value: Decimal) -> String {
     match figure {
-        Figure::MwOnline => mw_text(value),
+        ReportedFigure::MwOnline => mw_text(value),
         _ => cents_musd(value),
     }
 }
@@ -55,9 +55,9 @@ pub fn places_to_show(value: Decimal, least: u32) -> u32 {
 }
 
 /// A reported or modelled figure short, for a chart's hover: `$1.21B` or `470 MW`.
-pub fn figure_short_text(figure: Figure, value: Decimal) -> String {
+pub fn figure_short_text(figure: ReportedFigure, value: Decimal) -> String {
     match figure {
-        Figure::MwOnline => mw_text(value),
+        ReportedFigure::MwOnline => mw_text(value),
         _ => busd(value),
     }
 }
@@ -279,10 +279,20 @@ mod tests {
     #[test]
     fn figures_read_in_full_and_short() {
         for (figure, value, full, short) in [
-            (Figure::RevenueQuarter, dec!(1212.8), "$1,212.80M", "$1.21B"),
-            (Figure::Cash, dec!(-250.125), "-$250.13M", "-$0.25B"),
-            (Figure::MwOnline, dec!(470.00), "470 MW", "470 MW"),
-            (Figure::MwOnline, dec!(412.46), "412.5 MW", "412.5 MW"),
+            (
+                ReportedFigure::RevenueQuarter,
+                dec!(1212.8),
+                "$1,212.80M",
+                "$1.21B",
+            ),
+            (ReportedFigure::Cash, dec!(-250.125), "-$250.13M", "-$0.25B"),
+            (ReportedFigure::MwOnline, dec!(470.00), "470 MW", "470 MW"),
+            (
+                ReportedFigure::MwOnline,
+                dec!(412.46),
+                "412.5 MW",
+                "412.5 MW",
+            ),
         ] {
             assert_eq!(figure_text(figure, value), full, "{figure:?} {value}");
             assert_eq!(

@@ -20,7 +20,7 @@ use rust_decimal::Decimal;
 
 use super::format::{month_at, month_axis_label, plot_f64};
 use super::theme;
-use crate::model::{BacktestRow, CovenantTerms, Figure, Outcome, Scenario, figure_at};
+use crate::model::{BacktestRow, CovenantTerms, Outcome, ReportedFigure, Scenario, figure_at};
 use crate::report::format::error_pct_text;
 // Headroom beyond this is drawn at it, in the app as in the memo; the chart says so.
 use crate::report::HEADROOM_CLIP_PCT;
@@ -73,8 +73,10 @@ pub struct ReportedMarker {
 impl ReportedMarker {
     fn new(row: &BacktestRow) -> Self {
         let y = match row.figure {
-            Figure::MwOnline => plot_f64(row.reported),
-            Figure::RevenueQuarter | Figure::Cash | Figure::Debt => billions(row.reported),
+            ReportedFigure::MwOnline => plot_f64(row.reported),
+            ReportedFigure::RevenueQuarter | ReportedFigure::Cash | ReportedFigure::Debt => {
+                billions(row.reported)
+            }
         };
         let mut hover = format!(
             "{REPORTED_NAME} {}\n{}: reported {} · model {} · error {}",
@@ -115,21 +117,21 @@ impl ReportedMarkers {
     }
 
     /// The markers of one figure's chart.
-    pub fn of(&self, figure: Figure) -> &[ReportedMarker] {
+    pub fn of(&self, figure: ReportedFigure) -> &[ReportedMarker] {
         match figure {
-            Figure::RevenueQuarter => &self.revenue_quarter,
-            Figure::Cash => &self.cash,
-            Figure::Debt => &self.debt,
-            Figure::MwOnline => &self.mw_online,
+            ReportedFigure::RevenueQuarter => &self.revenue_quarter,
+            ReportedFigure::Cash => &self.cash,
+            ReportedFigure::Debt => &self.debt,
+            ReportedFigure::MwOnline => &self.mw_online,
         }
     }
 
-    fn of_mut(&mut self, figure: Figure) -> &mut Vec<ReportedMarker> {
+    fn of_mut(&mut self, figure: ReportedFigure) -> &mut Vec<ReportedMarker> {
         match figure {
-            Figure::RevenueQuarter => &mut self.revenue_quarter,
-            Figure::Cash => &mut self.cash,
-            Figure::Debt => &mut self.debt,
-            Figure::MwOnline => &mut self.mw_online,
+            ReportedFigure::RevenueQuarter => &mut self.revenue_quarter,
+            ReportedFigure::Cash => &mut self.cash,
+            ReportedFigure::Debt => &mut self.debt,
+            ReportedFigure::MwOnline => &mut self.mw_online,
         }
     }
 }
@@ -190,7 +192,7 @@ impl ChartData {
             data.capacity.push(t, plot_f64(row.mw_online));
             // The backtest's own sum, so the line and the reported quarters agree by construction.
             if row.month.month_of_year() % 3 == 0
-                && let Some(quarter) = figure_at(&outcome.months, Figure::RevenueQuarter, t)
+                && let Some(quarter) = figure_at(&outcome.months, ReportedFigure::RevenueQuarter, t)
             {
                 data.quarterly_revenue.push(t, billions(quarter));
             }
@@ -891,12 +893,15 @@ mod tests {
         );
         for (figure, expected) in [
             (
-                Figure::RevenueQuarter,
+                ReportedFigure::RevenueQuarter,
                 vec![(march, 0.9816), (june, 1.2128)],
             ),
-            (Figure::Cash, vec![(march, 1.3)]),
-            (Figure::Debt, vec![(march, 8.8), (june, 11.1715)]),
-            (Figure::MwOnline, vec![(march, 420.0), (june, 470.0)]),
+            (ReportedFigure::Cash, vec![(march, 1.3)]),
+            (ReportedFigure::Debt, vec![(march, 8.8), (june, 11.1715)]),
+            (
+                ReportedFigure::MwOnline,
+                vec![(march, 420.0), (june, 470.0)],
+            ),
         ] {
             let placed: Vec<(f64, f64)> = data
                 .reported
@@ -923,11 +928,13 @@ mod tests {
         let row = outcome
             .backtest
             .iter()
-            .find(|row| row.figure == Figure::RevenueQuarter && row.month == Month::ym(2025, 6))
+            .find(|row| {
+                row.figure == ReportedFigure::RevenueQuarter && row.month == Month::ym(2025, 6)
+            })
             .expect("a 2025-06 quarterly revenue row");
         let comparison = format!(
             "reported $1.21B · model {} · error {}",
-            figure_short_text(Figure::RevenueQuarter, row.model),
+            figure_short_text(ReportedFigure::RevenueQuarter, row.model),
             error_pct_text(row.error_pct)
         );
         let hover = hover_label(
@@ -1001,7 +1008,7 @@ mod tests {
         let valid = s1_base_reporting(Vec::new());
         let outcome = run(&valid).expect("s1-base without reported figures runs");
         let data = ChartData::new(&outcome, valid.scenario());
-        for figure in Figure::ALL {
+        for figure in ReportedFigure::ALL {
             assert!(data.reported.of(figure).is_empty(), "{figure:?}");
         }
     }

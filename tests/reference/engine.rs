@@ -10,8 +10,8 @@ use rust_decimal_macros::dec;
 
 use coreweave_whatif::model::{
     Amortization, BacktestRow, Breach, CORE_SCIENTIFIC_ID, CovenantKind, CovenantKpi,
-    CovenantTerms, CovenantTest, DelayPolicy, FacilityKind, FacilityMonth, Figure, Kpis, Month,
-    MonthRow, Outcome, Rate, Reported, Scenario, Site, ValidScenario, figure_at,
+    CovenantTerms, CovenantTest, DelayPolicy, FacilityKind, FacilityMonth, Kpis, Month, MonthRow,
+    Outcome, Rate, Reported, ReportedFigure, Scenario, Site, ValidScenario, figure_at,
     mean_absolute_error_pct,
 };
 
@@ -968,7 +968,7 @@ fn backtest(reported: &[Reported], months: &[MonthRow]) -> Result<Vec<BacktestRo
         let Ok(t) = usize::try_from(entry.month.index()) else {
             continue;
         };
-        for figure in Figure::ALL {
+        for figure in ReportedFigure::ALL {
             let (Some(reported), Some(model)) =
                 (figure.reported_in(entry), figure_at(months, figure, t))
             else {

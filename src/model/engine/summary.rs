@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::exact::{add, cmp, lt, magnitude_below, max, sub};
 use super::plan::{CovenantPlan, Plan};
 use super::{DUST_EXPONENT, HUNDRED, ModelError, PLAIN_EXPONENT};
-use crate::model::backtest::{BacktestRow, Figure, mean_absolute_error_pct};
+use crate::model::backtest::{BacktestRow, ReportedFigure, mean_absolute_error_pct};
 use crate::model::month::Month;
 use crate::model::outcome::{
     Breach, CovenantKind, CovenantKpi, CovenantTest, Kpis, MonthRow, figure_at,
@@ -25,7 +25,7 @@ pub(super) fn backtest(
         let Ok(t) = usize::try_from(entry.month.index()) else {
             continue;
         };
-        for figure in Figure::ALL {
+        for figure in ReportedFigure::ALL {
             let (Some(reported), Some(model)) =
                 (figure.reported_in(entry), figure_at(months, figure, t))
             else {
