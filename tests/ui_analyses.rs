@@ -272,8 +272,25 @@ fn monte_carlo_runs_to_completion_and_cancel_stops_a_run() {
 }
 
 #[test]
-fn the_sliders_of_open_groups_get_their_breaching_ranges() {
+fn only_the_sliders_on_screen_are_shaded() {
+    // At 1440×900 the SOFR slider is on screen and the Core Scientific delay is below the fold.
     let mut harness = harness();
+    wait_until(&mut harness, "the slider shading", |app| {
+        app.breach_ranges("rates.sofr_pct").is_some() && app.is_shading_settled()
+    });
+    assert!(
+        harness
+            .state()
+            .breach_ranges("core_scientific.delay_months")
+            .is_none(),
+        "a slider scrolled out of view costs nothing"
+    );
+}
+
+#[test]
+fn the_sliders_on_screen_get_their_breaching_ranges() {
+    // Tall enough for every slider of the open groups.
+    let mut harness = common::harness_sized([1440.0, 2400.0]);
     wait_until(&mut harness, "the slider shading", |app| {
         app.breach_ranges("core_scientific.delay_months").is_some()
     });

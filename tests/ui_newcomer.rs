@@ -242,7 +242,7 @@ fn when_every_value_breaches_the_panel_says_so_and_where_the_first_breach_moves(
         .expect("the DDTL 2.0 spread's shading")
         .clone();
     let moves = spread
-        .first_breach_moves()
+        .first_breach_moves("%")
         .expect("a wider DDTL 2.0 spread brings the first breach forward");
     assert!(
         harness.query_by_label_contains(&moves[1..]).is_some(),

@@ -202,6 +202,7 @@ pub fn lever_value_text(value: &LeverValue, unit: &str) -> String {
         "" => digits,
         "$M" => format!("${digits}M"),
         "$M/MW" => format!("${digits}M/MW"),
+        "months" if number == Decimal::ONE => "1 month".to_owned(),
         _ => format!("{digits} {unit}"),
     }
 }

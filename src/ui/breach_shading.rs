@@ -1,8 +1,10 @@
 //! The breaching part of each visible slider's range, shaded red on its track.
 //!
-//! Computed off the UI thread with `analysis::breach_ranges` for the levers in open groups only,
-//! after each change (not during a drag). Results are tagged with the scenario generation they
-//! were computed for; a result for an older generation is never shown.
+//! Computed off the UI thread with `analysis::breach_ranges` for the sliders on screen only,
+//! after each change (not during a drag: a job for an older scenario is cancelled at once).
+//! Results are tagged with the scenario generation they were computed for; until the one for
+//! the scenario as it is now arrives, the slider shows the last one dimmed ([`Shown::stale`]),
+//! so the panel's layout does not move under a pointer.
 //!
 //! When every value of a lever breaches, an all-red track says nothing: then the lever also
 //! gets the first breach month at a few values along its range ([`FirstBreachMark`]), so the
@@ -13,6 +15,7 @@
 //! hover says it ([`LeverShading::edges_text`]), as `solve` does on the command line.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use eframe::egui;
 use rayon::prelude::*;
@@ -23,12 +26,12 @@ use super::format::plot_f64;
 use crate::model::analysis::{
     Axis, Condition, Crossing, Evaluator, LeverRange, Margin, Side, failing_ranges_with,
 };
-use crate::model::{Lever, LeverKind, LeverValue, Month, Scenario};
+use crate::model::{Lever, LeverKind, LeverValue, Month, Scenario, lever, set_lever};
 use crate::report::format::{lever_value_text, signed_margin};
 
 /// A shading job: the scenario generation and the lever paths asked for.
 type ShadingKey = JobKey<Vec<String>>;
-type ShadingResult = Vec<(String, LeverShading)>;
+type ShadingResult = Vec<(String, Option<LeverShading>)>;
 
 /// How many values along a fully breaching lever get their first breach month.
 const FIRST_BREACH_SAMPLES: usize = 13;
@@ -60,16 +63,20 @@ impl LeverShading {
         !self.first_breach.is_empty()
     }
 
-    /// How far the first breach moves across the range when every value breaches, e.g.
-    /// "first breach in 2025-09 at 0 and in 2026-03 at 36"; `None` when it does not move.
-    pub fn first_breach_moves(&self) -> Option<String> {
+    /// How far the first breach moves across the range when every value breaches, the lever's
+    /// values in its `unit`, e.g. "first breach in 2025-09 at 0 months and in 2026-03 at 36
+    /// months"; `None` when it does not move.
+    pub fn first_breach_moves(&self, unit: &str) -> Option<String> {
         let (first, last) = (self.first_breach.first()?, self.first_breach.last()?);
         let earliest = self.first_breach.iter().map(|m| m.first_breach).min()?;
         let latest = self.first_breach.iter().map(|m| m.first_breach).max()?;
         (earliest != latest).then(|| {
             format!(
                 "first breach in {} at {} and in {} at {}",
-                first.first_breach, first.value, last.first_breach, last.value
+                first.first_breach,
+                lever_value_text(&first.value, unit),
+                last.first_breach,
+                lever_value_text(&last.value, unit)
             )
         })
     }
@@ -257,70 +264,137 @@ fn lever_shading(scenario: &Scenario, path: &str, progress: &Progress) -> Option
     })
 }
 
+/// One lever's shading as held: what the job found (`None` when the lever could not be shaded)
+/// and the scenario, by generation, it was computed for.
+struct Held {
+    generation: u64,
+    scenario: Arc<Scenario>,
+    shading: Option<LeverShading>,
+}
+
+/// A lever's shading as the slider shows it: `stale` while the one for the scenario as it is
+/// now is being computed (the slider shows the last one dimmed, so nothing around it moves).
+#[derive(Clone, Copy, Debug)]
+pub struct Shown<'a> {
+    pub shading: &'a LeverShading,
+    pub stale: bool,
+}
+
 #[derive(Default)]
 pub struct BreachShading {
     task: Task<ShadingKey, ShadingResult>,
-    /// Each lever's shading by path, with the generation it is for.
-    ranges: HashMap<String, (u64, LeverShading)>,
+    /// The scenario the job in flight (or the last one) was started on.
+    job_scenario: Option<(u64, Arc<Scenario>)>,
+    /// Each lever's last shading by path; kept when the scenario changes until a fresh one
+    /// replaces it, so the panel's layout holds while the new one is computed.
+    held: HashMap<String, Held>,
+    /// The generation and baseline `held` was last checked against.
+    checked: Option<(u64, Arc<Scenario>)>,
 }
 
 impl BreachShading {
-    /// Asks for the ranges of `visible` levers of the document, when not held already and no
-    /// pointer is down (a drag refreshes when it ends).
+    /// Asks for the shading of `visible` levers of the document when not held for the scenario
+    /// as it is now. A job for an older scenario is cancelled at once; while a pointer is down
+    /// (a drag) no new job starts: the drag's end starts it.
     pub fn update(&mut self, ctx: &egui::Context, document: &Document, visible: &[String]) {
         if self.task.poll()
             && let Some((key, results)) = self.task.result()
+            && let Some((generation, scenario)) = &self.job_scenario
+            && *generation == key.generation
         {
-            for (path, ranges) in results {
-                self.ranges
-                    .insert(path.clone(), (key.generation, ranges.clone()));
+            for (path, shading) in results {
+                self.held.insert(
+                    path.clone(),
+                    Held {
+                        generation: *generation,
+                        scenario: Arc::clone(scenario),
+                        shading: shading.clone(),
+                    },
+                );
             }
         }
         let generation = document.generation();
-        self.ranges.retain(|_, (g, _)| *g == generation);
-        let missing: Vec<String> = visible
-            .iter()
-            .filter(|path| !self.ranges.contains_key(*path))
-            .cloned()
-            .collect();
+        if self.checked.as_ref().map(|(g, _)| *g) != Some(generation) {
+            self.carry_over(document);
+        }
+        if self
+            .task
+            .running_key()
+            .is_some_and(|running| running.generation != generation)
+        {
+            self.task.cancel();
+        }
         if self.task.is_running() {
             ctx.request_repaint_after(POLL_INTERVAL);
         }
+        let missing: Vec<String> = visible
+            .iter()
+            .filter(|path| {
+                self.held
+                    .get(*path)
+                    .is_none_or(|held| held.generation != generation)
+            })
+            .cloned()
+            .collect();
         if missing.is_empty() || ctx.input(|input| input.pointer.any_down()) {
-            return;
-        }
-        let key = JobKey::new(generation, missing);
-        if self.task.running_key() == Some(&key) {
             return;
         }
         // The lever set being computed covers these paths already: let it finish.
         if let Some(running) = self.task.running_key()
             && running.generation == generation
-            && key
-                .settings
-                .iter()
-                .all(|path| running.settings.contains(path))
+            && missing.iter().all(|path| running.settings.contains(path))
         {
             return;
         }
-        let scenario = document.scenario().clone();
+        let key = JobKey::new(generation, missing);
+        let scenario = Arc::new(document.scenario().clone());
+        self.job_scenario = Some((generation, Arc::clone(&scenario)));
         let paths = key.settings.clone();
         self.task.request(ctx, key, paths.len(), move |progress| {
-            paths
-                .par_iter()
-                .filter_map(|path| {
-                    if progress.is_cancelled() {
-                        return None;
-                    }
-                    let shading = lever_shading(&scenario, path, progress)?;
-                    progress
-                        .done
-                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    Some((path.clone(), shading))
-                })
-                .collect()
+            shading_pool().install(|| {
+                paths
+                    .par_iter()
+                    .map(|path| {
+                        let shading = lever_shading(&scenario, path, progress);
+                        progress
+                            .done
+                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        (path.clone(), shading)
+                    })
+                    .collect()
+            })
         });
         ctx.request_repaint_after(POLL_INTERVAL);
+    }
+
+    /// After a change: a lever's shading varies that lever alone over its range, so it holds
+    /// unchanged when nothing but that lever's value moved; such shadings are taken as fresh.
+    /// Another preset (a new baseline) drops every held shading: it said nothing about this one.
+    fn carry_over(&mut self, document: &Document) {
+        let generation = document.generation();
+        let baseline = document.baseline().scenario();
+        let same_preset = self
+            .checked
+            .as_ref()
+            .is_some_and(|(_, held)| **held == *baseline);
+        if !same_preset {
+            self.held.clear();
+        }
+        let current = document.scenario();
+        let mut shared: Option<Arc<Scenario>> = None;
+        for (path, held) in &mut self.held {
+            if held.generation != generation && only_lever_moved(&held.scenario, current, path) {
+                held.generation = generation;
+                held.scenario = Arc::clone(shared.get_or_insert_with(|| Arc::new(current.clone())));
+            }
+        }
+        self.checked = Some((
+            generation,
+            match &self.checked {
+                Some((_, held)) if same_preset => Arc::clone(held),
+                _ => Arc::new(baseline.clone()),
+            },
+        ));
     }
 
     /// The breaching ranges of `path` for the scenario at `generation`, if computed.
@@ -331,11 +405,66 @@ impl BreachShading {
 
     /// The whole shading of `path` for the scenario at `generation`, if computed.
     pub fn shading(&self, path: &str, generation: u64) -> Option<&LeverShading> {
-        self.ranges
+        self.held
             .get(path)
-            .filter(|(g, _)| *g == generation)
-            .map(|(_, shading)| shading)
+            .filter(|held| held.generation == generation)
+            .and_then(|held| held.shading.as_ref())
     }
+
+    /// What the slider of `path` shows: its shading for the scenario at `generation`, or the
+    /// last one held, marked stale.
+    pub fn shown(&self, path: &str, generation: u64) -> Option<Shown<'_>> {
+        let held = self.held.get(path)?;
+        Some(Shown {
+            shading: held.shading.as_ref()?,
+            stale: held.generation != generation,
+        })
+    }
+
+    /// Whether each of `paths` has its shading (or is known to have none) for `generation`.
+    pub fn is_settled(&self, paths: &[String], generation: u64) -> bool {
+        paths.iter().all(|path| {
+            self.held
+                .get(path)
+                .is_some_and(|held| held.generation == generation)
+        })
+    }
+}
+
+/// The threads the shading runs on: one fewer than the machine has (at least one), so a
+/// core stays free to draw the window while it runs, with stacks deep enough for the nested
+/// parallel scans a cancelled job can leave a thread waiting under.
+fn shading_pool() -> &'static rayon::ThreadPool {
+    static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cores.saturating_sub(1).max(1))
+            .stack_size(SHADING_STACK_BYTES)
+            .thread_name(|i| format!("breach-shading-{i}"))
+            .build()
+            .unwrap_or_else(|_| {
+                rayon::ThreadPoolBuilder::new()
+                    .build()
+                    .expect("a thread pool of default threads")
+            })
+    })
+}
+
+/// Stack of each shading thread.
+const SHADING_STACK_BYTES: usize = 64 << 20;
+
+/// Whether `new` is `old` with at most the lever at `path` set to another value (its range
+/// unchanged): then `path`'s shading on `old` is its shading on `new`.
+fn only_lever_moved(old: &Scenario, new: &Scenario, path: &str) -> bool {
+    let (Ok(before), Ok(after)) = (lever(old, path), lever(new, path)) else {
+        return false;
+    };
+    if before.kind != after.kind {
+        return false;
+    }
+    let mut probe = old.clone();
+    set_lever(&mut probe, path, &after.value).is_ok() && probe == *new
 }
 
 /// A lever value as a slider position (number, or month index).
@@ -434,7 +563,11 @@ mod tests {
         );
         // A line under the slider only when the first breach moves along the range.
         let moves = months.iter().min() != months.iter().max();
-        assert_eq!(shading.first_breach_moves().is_some(), moves, "{months:?}");
+        assert_eq!(
+            shading.first_breach_moves("months").is_some(),
+            moves,
+            "{months:?}"
+        );
         let lever = levers(valid.scenario())
             .into_iter()
             .find(|lever| lever.path == path)

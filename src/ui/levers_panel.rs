@@ -9,13 +9,14 @@ use eframe::egui;
 use eframe::egui::{CollapsingHeader, RichText, Slider, SliderClamping, TextEdit, Ui};
 use rust_decimal::Decimal;
 
-use super::breach_shading::{BreachShading, LeverShading, track_fractions};
+use super::breach_shading::{BreachShading, LeverShading, Shown, track_fractions};
 use super::command::Command;
 use super::document::Document;
 use super::theme;
 use super::view::{View, ViewContext};
 use crate::model::analysis::LeverRange;
 use crate::model::{Group, Lever, LeverKind, LeverValue, Month, check_value, read_value};
+use crate::report::format::lever_value_text;
 
 /// Width of a lever's typed entry, in points.
 const ENTRY_WIDTH: f32 = 84.0;
@@ -65,10 +66,12 @@ impl View for LeversPanel {
         // Whether no lever alone avoids a breach is said once here rather than under every
         // slider; under a slider goes only how far its first breach month moves.
         let generation = document.generation();
+        // From the shading held, fresh or not, so the note stays while a change is recomputed.
         let computed: Vec<&LeverShading> = self
             .visible
             .iter()
-            .filter_map(|path| shading.shading(path, generation))
+            .filter_map(|path| shading.shown(path, generation))
+            .map(|shown| shown.shading)
             .collect();
         let all_breach = !computed.is_empty() && computed.iter().all(|s| s.breaches_everywhere());
         let some_breach = computed.iter().any(|s| s.breaches_everywhere());
@@ -92,6 +95,7 @@ impl View for LeversPanel {
         self.visible.clear();
         let filter = self.filter.trim().to_lowercase();
         egui::ScrollArea::vertical()
+            .id_salt("levers")
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 for group in Group::ALL {
@@ -123,13 +127,20 @@ impl View for LeversPanel {
                         .open(if filter.is_empty() { None } else { Some(true) })
                         .show(ui, |ui| {
                             for lever in members {
-                                if !matches!(lever.kind, LeverKind::Choice { .. }) {
+                                let shade = shading.shown(&lever.path, generation);
+                                // An id from the path alone: what is drawn above a slider (a
+                                // note, a line under another) must not change who it is mid-drag.
+                                let row = ui.scope_builder(
+                                    egui::UiBuilder::new()
+                                        .scope_id(egui::Id::unique(("lever", &lever.path))),
+                                    |ui| self.rows.lever_ui(ui, document, lever, shade, commands),
+                                );
+                                // Only sliders on screen are shaded; the others when scrolled to.
+                                if !matches!(lever.kind, LeverKind::Choice { .. })
+                                    && ui.is_rect_visible(row.response.rect)
+                                {
                                     self.visible.push(lever.path.clone());
                                 }
-                                let shade = shading.shading(&lever.path, document.generation());
-                                ui.push_id(&lever.path, |ui| {
-                                    self.rows.lever_ui(ui, document, lever, shade, commands);
-                                });
                                 ui.add_space(4.0);
                             }
                         });
@@ -153,6 +164,12 @@ impl LeversPanel {
     /// The whole shading of a lever's slider, if computed for the scenario at `generation`.
     pub fn lever_shading(&self, path: &str, generation: u64) -> Option<&LeverShading> {
         self.shading.shading(path, generation)
+    }
+
+    /// Whether every slider on screen last frame has its shading for the scenario at
+    /// `generation` (or is known to have none).
+    pub fn is_shading_settled(&self, generation: u64) -> bool {
+        self.shading.is_settled(&self.visible, generation)
     }
 
     /// Shows a refusal under a lever (validation of the whole scenario said no).
@@ -179,9 +196,10 @@ impl LeverRows {
         ui: &mut Ui,
         document: &Document,
         lever: &Lever,
-        shade: Option<&LeverShading>,
+        held: Option<Shown<'_>>,
         commands: &mut Vec<Command>,
     ) {
+        let shade = held.map(|held| held.shading);
         let baseline = document.baseline_lever(&lever.path);
         let differs = differs_from_baseline(document, lever);
         let label = ui
@@ -219,9 +237,10 @@ impl LeverRows {
             ui.spacing_mut().slider_width = (ui.available_width() - ENTRY_WIDTH - 40.0).max(60.0);
             // Reserved before the slider so the shading is drawn under its rail and handle.
             let shade_slot = ui.painter().add(egui::Shape::Noop);
-            let track = shade.map(|shading| BreachTrack {
-                fractions: track_fractions(&lever.kind, &shading.ranges),
-                moves: shading.change_fractions(&lever.kind),
+            let track = held.map(|held| BreachTrack {
+                fractions: track_fractions(&lever.kind, &held.shading.ranges),
+                moves: held.shading.change_fractions(&lever.kind),
+                stale: held.stale,
             });
             let slider = match &lever.kind {
                 LeverKind::Number { min, max, step, .. } => {
@@ -265,7 +284,7 @@ impl LeverRows {
         // An all-red track says nothing (the panel's note above says why): say where the first
         // breach moves instead, when it does.
         let note = shade
-            .and_then(LeverShading::first_breach_moves)
+            .and_then(|shading| shading.first_breach_moves(lever.unit))
             .map(|moves| format!("{}{}.", moves[..1].to_uppercase(), &moves[1..]));
         if let Some(note) = note {
             ui.label(RichText::new(note).small().weak());
@@ -348,9 +367,9 @@ fn hover_text(lever: &Lever, baseline: Option<&Lever>) -> String {
     let range = match &lever.kind {
         LeverKind::Number { min, max, step, .. } => format!(
             "{} to {} in steps of {}",
-            min.normalize(),
-            max.normalize(),
-            step.normalize()
+            lever_value_text(&LeverValue::Number(*min), lever.unit),
+            lever_value_text(&LeverValue::Number(*max), lever.unit),
+            lever_value_text(&LeverValue::Number(*step), lever.unit)
         ),
         LeverKind::Month { min, max } => format!("{min} to {max}"),
         LeverKind::Choice { choices } => choices.join(" or "),
@@ -459,6 +478,8 @@ fn month_slider_ui(
 struct BreachTrack {
     fractions: Vec<(f32, f32)>,
     moves: Vec<f32>,
+    /// Computed for the scenario before the last change: drawn faded until the new one comes.
+    stale: bool,
 }
 
 /// Shades a slider's rail (drawn in `rect`) into `slot`.
@@ -478,6 +499,8 @@ fn paint_breach_track(
     let handle_radius = rect.height() / 2.5;
     let (left, right) = (rect.left() + handle_radius, rect.right() - handle_radius);
     let half_height = ui.spacing().slider_rail_height / 2.0 + 2.0;
+    let fade = if track.stale { 0.35 } else { 1.0 };
+    let fill = theme::BREACH_TRACK.gamma_multiply(fade);
     let y_range = rect.center().y - half_height..=rect.center().y + half_height;
     let mut shapes: Vec<egui::Shape> = track
         .fractions
@@ -488,11 +511,11 @@ fn paint_breach_track(
             egui::Shape::rect_filled(
                 egui::Rect::from_x_y_ranges(x0..=x1.max(x0 + 2.0), y_range.clone()),
                 2.0,
-                theme::BREACH_TRACK,
+                fill,
             )
         })
         .collect();
-    let tick = egui::Stroke::new(2.0, ui.visuals().strong_text_color());
+    let tick = egui::Stroke::new(2.0, ui.visuals().strong_text_color().gamma_multiply(fade));
     shapes.extend(track.moves.iter().map(|fraction| {
         let x = left + fraction * (right - left);
         egui::Shape::line_segment(

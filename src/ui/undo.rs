@@ -88,6 +88,11 @@ impl UndoHistory {
         }
     }
 
+    /// How many steps Undo can go back (a drag in progress counts as one).
+    pub fn depth(&self) -> usize {
+        self.undo.len() + usize::from(self.pending.is_some())
+    }
+
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty() || self.pending.is_some()
     }

@@ -50,6 +50,17 @@ impl WhatIfApp {
             .breach_ranges(path, self.document.generation())
     }
 
+    /// Whether every slider on show has its breach shading for the scenario as it is now.
+    pub fn is_shading_settled(&self) -> bool {
+        self.levers_panel
+            .is_shading_settled(self.document.generation())
+    }
+
+    /// How many steps Undo can go back.
+    pub fn undo_depth(&self) -> usize {
+        self.undo.depth()
+    }
+
     /// The input warnings the strip under the KPIs shows (as of the last frame).
     pub fn input_warnings(&self) -> &[Warning] {
         self.warnings_strip.warnings()
