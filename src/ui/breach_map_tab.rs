@@ -166,7 +166,8 @@ impl View for BreachMapTab {
             .iter()
             .filter(|lever| !matches!(lever.kind, LeverKind::Choice { .. }))
             .collect();
-        ui.horizontal(|ui| {
+        // Wraps in a narrow window, so "Cells per side" is never cut off.
+        ui.horizontal_wrapped(|ui| {
             lever_combo_ui(ui, "map_x", "X", &mut self.x_path, &axes);
             lever_combo_ui(ui, "map_y", "Y", &mut self.y_path, &axes);
             kpi_combo_ui(ui, "map_kpi", &mut self.kpi, choices);
@@ -181,7 +182,7 @@ impl View for BreachMapTab {
         self.request(&ctx, document);
         let key = self.key(document);
         let running = self.task.is_running();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if running {
                 ctx.request_repaint_after(POLL_INTERVAL);
                 super::background::busy_ui(ui);

@@ -97,7 +97,9 @@ impl LedgerView {
         let total_width = MONTH_WIDTH + self.widths.iter().sum::<f32>();
         let total_height = HEADER_HEIGHT + self.rows.len() as f32 * ROW_HEIGHT;
 
+        // Its own id: each tab keeps its own scroll position.
         egui::ScrollArea::both()
+            .id_salt("ledger")
             .auto_shrink([false, false])
             .show_viewport(ui, |ui, viewport| {
                 let (rect, _) =

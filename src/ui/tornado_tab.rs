@@ -133,7 +133,7 @@ impl View for TornadoTab {
         if !choices.contains(&self.kpi) {
             self.kpi = Kpi::FundingNeed;
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             kpi_combo_ui(ui, "tornado_kpi", &mut self.kpi, choices);
             ui.separator();
             ui.label("Span");
@@ -230,6 +230,62 @@ fn value_span(result: &Tornado) -> Option<(f64, f64)> {
     Some((low, high))
 }
 
+/// One end of a tornado bar: the KPI there and which end of the lever's span gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct BarEnd {
+    kpi: Option<Decimal>,
+    lever_end: LeverEnd,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LeverEnd {
+    Low,
+    High,
+}
+
+impl LeverEnd {
+    fn color(self) -> Color32 {
+        match self {
+            Self::Low => theme::TORNADO_LOW,
+            Self::High => theme::TORNADO_HIGH,
+        }
+    }
+}
+
+/// A bar's two ends as drawn, left then right: the lever end giving the lower KPI sits on the
+/// left, whichever it is (a lower lever value can raise the KPI). A side that did not run goes
+/// where its lever end would.
+fn ends_left_to_right(bar: &TornadoBar) -> [BarEnd; 2] {
+    let low = BarEnd {
+        kpi: bar.kpi_low,
+        lever_end: LeverEnd::Low,
+    };
+    let high = BarEnd {
+        kpi: bar.kpi_high,
+        lever_end: LeverEnd::High,
+    };
+    match (bar.kpi_low, bar.kpi_high) {
+        (Some(at_low), Some(at_high)) if at_high < at_low => [high, low],
+        _ => [low, high],
+    }
+}
+
+/// The KPI at one end of a bar, in that end's colour, against the bar (`toward` it).
+fn end_label_ui(ui: &mut Ui, kpi: &Kpi, horizon: u32, end: BarEnd, toward: egui::Align) {
+    let text = RichText::new(kpi_value_text(kpi, end.kpi, horizon))
+        .color(end.lever_end.color())
+        .small();
+    let layout = if toward == egui::Align::RIGHT {
+        egui::Layout::right_to_left(egui::Align::Center)
+    } else {
+        egui::Layout::left_to_right(egui::Align::Center)
+    };
+    ui.allocate_ui_with_layout(egui::vec2(VALUE_WIDTH, BAR_HEIGHT), layout, |ui| {
+        ui.set_min_size(egui::vec2(VALUE_WIDTH, BAR_HEIGHT));
+        ui.add(egui::Label::new(text).truncate());
+    });
+}
+
 fn bars_ui(
     ui: &mut Ui,
     result: &Tornado,
@@ -248,6 +304,7 @@ fn bars_ui(
     let name_width =
         (ui.available_width() * NAME_SHARE).clamp(*NAME_WIDTH.start(), *NAME_WIDTH.end());
     egui::ScrollArea::vertical()
+        .id_salt("tornado bars")
         .auto_shrink([false, false])
         .show(ui, |ui| {
             for bar in moving {
@@ -266,15 +323,9 @@ fn bars_ui(
                         kpi_value_text(kpi, bar.kpi_low, horizon),
                         kpi_value_text(kpi, bar.kpi_high, horizon)
                     ));
-                    ui.add_sized(
-                        [VALUE_WIDTH, BAR_HEIGHT],
-                        egui::Label::new(
-                            RichText::new(kpi_value_text(kpi, bar.kpi_low, horizon))
-                                .color(theme::TORNADO_LOW)
-                                .small(),
-                        ),
-                    );
-                    let width = (ui.available_width() - VALUE_WIDTH - 8.0).max(80.0);
+                    let [left_end, right_end] = ends_left_to_right(bar);
+                    end_label_ui(ui, kpi, horizon, left_end, egui::Align::RIGHT);
+                    let width = (ui.available_width() - VALUE_WIDTH - 8.0).max(40.0);
                     let (rect, _) =
                         ui.allocate_exact_size(egui::vec2(width, BAR_HEIGHT), Sense::hover());
                     let x_of = |value: f64| {
@@ -336,14 +387,7 @@ fn bars_ui(
                         ],
                         Stroke::new(1.0, text_color),
                     );
-                    ui.add_sized(
-                        [VALUE_WIDTH, BAR_HEIGHT],
-                        egui::Label::new(
-                            RichText::new(kpi_value_text(kpi, bar.kpi_high, horizon))
-                                .color(theme::TORNADO_HIGH)
-                                .small(),
-                        ),
-                    );
+                    end_label_ui(ui, kpi, horizon, right_end, egui::Align::LEFT);
                 });
             }
             if !flat.is_empty() {
@@ -390,6 +434,42 @@ mod tests {
             value_span(&flat),
             Some((4.0, 6.0)),
             "a flat tornado still has a scale"
+        );
+    }
+
+    #[test]
+    fn each_end_label_sits_at_the_end_it_describes() {
+        let bar = |at_low: Option<Decimal>, at_high: Option<Decimal>| TornadoBar {
+            path: "p".to_owned(),
+            label: "P".to_owned(),
+            unit: "",
+            current: crate::model::LeverValue::Number(dec!(1)),
+            low: crate::model::LeverValue::Number(dec!(0)),
+            high: crate::model::LeverValue::Number(dec!(2)),
+            span: String::new(),
+            kpi_low: at_low,
+            kpi_high: at_high,
+            swing: Decimal::ZERO,
+        };
+        let sides = |bar: &TornadoBar| ends_left_to_right(bar).map(|end| (end.kpi, end.lever_end));
+        // A higher lever value lowers the KPI: its end goes left, in the high end's colour.
+        assert_eq!(
+            sides(&bar(Some(dec!(16770)), Some(dec!(12510)))),
+            [
+                (Some(dec!(12510)), LeverEnd::High),
+                (Some(dec!(16770)), LeverEnd::Low)
+            ]
+        );
+        assert_eq!(
+            sides(&bar(Some(dec!(5)), Some(dec!(9)))),
+            [
+                (Some(dec!(5)), LeverEnd::Low),
+                (Some(dec!(9)), LeverEnd::High)
+            ]
+        );
+        assert_eq!(
+            sides(&bar(None, Some(dec!(9)))),
+            [(None, LeverEnd::Low), (Some(dec!(9)), LeverEnd::High)]
         );
     }
 }
