@@ -4,7 +4,6 @@
 use coreweave_whatif::model::{ReportedFigure, run};
 use coreweave_whatif::report::format::pct_text;
 use coreweave_whatif::ui::{Tab, WhatIfApp};
-use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -13,9 +12,7 @@ use common::{harness, s1_base_reporting_file, scratch_dir, two_reported_quarters
 
 /// How many charts on screen have a "Reported" legend entry.
 fn reported_legend_entries(harness: &Harness<'_, WhatIfApp>) -> usize {
-    harness
-        .query_all_by_role_and_label(Role::CheckBox, "Reported")
-        .count()
+    harness.query_all_by_label("Reported").count()
 }
 
 #[test]

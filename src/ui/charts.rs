@@ -13,11 +13,12 @@ use std::ops::RangeInclusive;
 
 use eframe::egui::{Id, Ui};
 use egui_plot::{
-    Corner, GridInput, GridMark, HLine, HoverPosition, Legend, Line, LineStyle, MarkerShape, Plot,
-    PlotPoint, PlotPoints, Points, Span, VLine,
+    GridInput, GridMark, HLine, HoverPosition, Line, LineStyle, MarkerShape, Plot, PlotPoint,
+    PlotPoints, Points, Span, VLine,
 };
 use rust_decimal::Decimal;
 
+use super::chart_legend::{Entry, Mark, legend_ui};
 use super::format::{month_at, month_axis_label, plot_f64};
 use super::theme;
 use crate::model::{BacktestRow, CovenantTerms, Outcome, ReportedFigure, Scenario, figure_at};
@@ -28,6 +29,13 @@ use crate::report::format::{covenant_test_text, figure_short_text, signed_pct};
 
 /// The legend entry of every chart's reported markers.
 pub const REPORTED_NAME: &str = "Reported";
+
+/// Names of the cash and headroom charts' marks, in the plot (its hover) and in the legend.
+const BELOW_ZERO_NAME: &str = "Cash < 0";
+const LIQUIDITY_BREACH_NAME: &str = "Liquidity breach";
+const RUNWAY_NAME: &str = "Runway";
+const BREACH_LINE_NAME: &str = "0 % (breach below)";
+const CLIPPED_NAME: &str = "Clipped (beyond: drawn here)";
 
 /// A named line of points.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -56,6 +64,8 @@ pub struct HeadroomSeries {
     pub breaches: Vec<PlotPoint>,
     /// Each point's hover: the ratio against its limit and the headroom in %, unclipped.
     pub hovers: Vec<String>,
+    /// The hover of each breach mark (the same text as its point's).
+    pub breach_hovers: Vec<String>,
     /// Some month's headroom is beyond [`HEADROOM_CLIP_PCT`] and drawn at it.
     pub clipped: bool,
 }
@@ -256,16 +266,18 @@ impl ChartData {
                             let pct = exact.clamp(-HEADROOM_CLIP_PCT, HEADROOM_CLIP_PCT);
                             series.clipped |= pct != exact;
                             series.line.push(t, pct);
-                            series.hovers.push(format!(
+                            let hover = format!(
                                 "{}\n{}: {} (headroom {})",
                                 name,
                                 outcome.months[t].month,
                                 covenant_test_text(terms, &test),
                                 signed_pct(headroom)
-                            ));
+                            );
                             if test.breach {
                                 series.breaches.push(PlotPoint::new(t as f64, pct));
+                                series.breach_hovers.push(hover.clone());
                             }
+                            series.hovers.push(hover);
                         }
                     }
                     data.headroom.push(series);
@@ -274,14 +286,19 @@ impl ChartData {
         }
 
         for (c, id) in outcome.revenue_ids.iter().enumerate() {
-            let mut series = Series::new(id.clone());
+            let mut series = Series::new(revenue_name(scenario, id));
             for t in 0..outcome.months.len() {
                 series.push(t, plot_f64(outcome.stream_revenue(t, c)));
             }
             data.revenue.push(series);
         }
         for (f, id) in outcome.facility_ids.iter().enumerate() {
-            let mut series = Series::new(id.clone());
+            let name = scenario
+                .facilities
+                .iter()
+                .find(|facility| facility.id == *id)
+                .map_or_else(|| id.clone(), |facility| facility.name.clone());
+            let mut series = Series::new(name);
             for t in 0..outcome.months.len() {
                 series.push(t, billions(outcome.facility(t, f).balance));
             }
@@ -296,17 +313,43 @@ impl ChartData {
     }
 }
 
-/// Grid marks at whole months: every 1, 3, 6 or 12 months, whichever keeps about 8 labels,
-/// with years drawn strongest.
+/// A revenue stream as a legend names it: a contract by its customer (with its id when the
+/// customer has two), a site's capacity revenue by the site.
+fn revenue_name(scenario: &Scenario, id: &str) -> String {
+    let Some(contract) = scenario.contracts.iter().find(|contract| contract.id == id) else {
+        return format!("Site {id} capacity");
+    };
+    let shared = scenario
+        .contracts
+        .iter()
+        .filter(|other| other.customer == contract.customer)
+        .count()
+        > 1;
+    if shared {
+        format!("{} ({id})", contract.customer)
+    } else {
+        contract.customer.clone()
+    }
+}
+
+/// Grid marks at whole months: every 1, 3, 6 or 12 months, whichever keeps about 8 labels
+/// and leaves a label's width between two, with years drawn strongest. No tick so near
+/// either end of the plot that its label would be cut at the window's edge.
 pub fn month_grid(input: GridInput) -> Vec<GridMark> {
     let (low, high) = input.bounds;
     let span = (high - low).max(1.0);
+    let pixels_per_month = if input.base_step_size > 0.0 {
+        GRID_MIN_SPACING / input.base_step_size
+    } else {
+        f64::INFINITY
+    };
     let step = [1.0, 3.0, 6.0, 12.0, 24.0, 60.0]
         .into_iter()
-        .find(|step| span / step <= 10.0)
+        .find(|step| span / step <= 10.0 && step * pixels_per_month >= MONTH_LABEL_SPACING)
         .unwrap_or(120.0);
-    let first = (low / step).ceil() as i64;
-    let last = (high / step).floor() as i64;
+    let margin = (MONTH_LABEL_SPACING / 2.0 / pixels_per_month).min(span / 4.0);
+    let first = ((low + margin) / step).ceil() as i64;
+    let last = ((high - margin) / step).floor() as i64;
     (first..=last)
         .take(200)
         .map(|k| {
@@ -321,14 +364,76 @@ pub fn month_grid(input: GridInput) -> Vec<GridMark> {
         .collect()
 }
 
+/// Pixels a month label (`2031-01`) needs, with a gap to the next.
+const MONTH_LABEL_SPACING: f64 = 64.0;
+
 /// A month axis's tick text (`YYYY-MM`); pair it with [`month_grid`].
 pub fn month_axis(mark: GridMark, _range: &RangeInclusive<f64>) -> String {
     month_axis_label(mark.value)
 }
 
-/// A money axis in $B with one decimal, the sign before the currency: `-$1.0B`.
+/// A money axis in $B, the sign before the currency: `-$1.0B`; as many decimals as the
+/// grid's step needs (at least one), so two ticks never read the same.
 pub fn billions_axis(mark: GridMark, _range: &RangeInclusive<f64>) -> String {
-    billions_text_dp(mark.value, 1)
+    billions_text_dp(mark.value, step_decimals(mark.step_size).max(1))
+}
+
+/// Decimals that tell ticks `step` apart: 0 for 1 and up, 1 for 0.1 or 0.5, 2 for 0.25…
+fn step_decimals(step: f64) -> usize {
+    (0..6)
+        .find(|&dp| {
+            let scaled = step * 10f64.powi(dp as i32);
+            (scaled - scaled.round()).abs() < 1e-6 * scaled.abs()
+        })
+        .unwrap_or(6)
+}
+
+/// Pixels between grid lines egui_plot's `base_step_size` stands for (its default spacing).
+const GRID_MIN_SPACING: f64 = 8.0;
+
+/// Pixels between two labelled value ticks: egui_plot draws a y label at full strength from 30.
+const VALUE_TICK_SPACING: f64 = 30.0;
+
+/// Grid marks on a value axis: one evenly spaced set (every label equally strong) at a round
+/// step (1, 2, 2.5 or 5 times a power of ten) about [`VALUE_TICK_SPACING`] apart, and never
+/// fewer than three inside the plot, however short the range.
+pub fn value_grid(input: GridInput) -> Vec<GridMark> {
+    let (low, high) = input.bounds;
+    let span = high - low;
+    if !(span > 0.0 && span.is_finite()) || input.base_step_size <= 0.0 {
+        return Vec::new();
+    }
+    let pixels_per_unit = GRID_MIN_SPACING / input.base_step_size;
+    let nice = |at_least: f64| {
+        let power = 10f64.powf(at_least.log10().floor());
+        [1.0, 2.0, 2.5, 5.0, 10.0]
+            .into_iter()
+            .map(|m| m * power)
+            .find(|step| *step >= at_least * (1.0 - 1e-9))
+            .unwrap_or(10.0 * power)
+    };
+    let marks = |step: f64| {
+        let first = (low / step).ceil() as i64;
+        let last = (high / step).floor() as i64;
+        (first..=last)
+            .take(100)
+            .map(|k| GridMark {
+                value: k as f64 * step,
+                step_size: step,
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut step = nice(VALUE_TICK_SPACING / pixels_per_unit);
+    let mut shown = marks(step);
+    // A short plot or a narrow range: smaller steps until three ticks fit.
+    for _ in 0..8 {
+        if shown.len() >= 3 {
+            break;
+        }
+        step = nice(step / 2.5);
+        shown = marks(step);
+    }
+    shown
 }
 
 /// `$1.5B`, `-$2.0B`: the sign before the currency.
@@ -348,7 +453,7 @@ fn pct_axis(mark: GridMark, _range: &RangeInclusive<f64>) -> String {
             if mark.value > 0.0 { "≥ " } else { "≤ -" }
         )
     } else {
-        format!("{:.0} %", mark.value)
+        format!("{:.*} %", step_decimals(mark.step_size), mark.value)
     }
 }
 
@@ -404,93 +509,36 @@ fn mw_text(value: f64) -> String {
     format!("{value:.0} MW")
 }
 
-/// Where a chart's legend goes: the corner that hides the fewest points. A corner is a third of
-/// the plot's width by 40 % of its height, the plot's extent being the data's widened by
-/// `shown`, the points the plot always includes (its `include_x`/`include_y`), which hide
-/// nothing themselves. A reported marker counts five, as there are few and each matters. Ties
-/// go to the left top, then the right top.
-pub fn legend_corner<'a>(
-    lines: impl IntoIterator<Item = &'a [PlotPoint]>,
-    shown: &[PlotPoint],
-    reported: &[ReportedMarker],
-) -> Corner {
-    const REPORTED_WEIGHT: usize = 5;
-    let model: Vec<PlotPoint> = lines
-        .into_iter()
-        .flatten()
-        .copied()
-        .filter(|point| point.x.is_finite() && point.y.is_finite())
-        .collect();
-    let markers: Vec<PlotPoint> = reported.iter().map(|marker| marker.point).collect();
-    let (mut min_x, mut max_x) = (f64::INFINITY, f64::NEG_INFINITY);
-    let (mut min_y, mut max_y) = (f64::INFINITY, f64::NEG_INFINITY);
-    for point in model.iter().chain(&markers).chain(shown) {
-        min_x = min_x.min(point.x);
-        max_x = max_x.max(point.x);
-        min_y = min_y.min(point.y);
-        max_y = max_y.max(point.y);
-    }
-    if !min_x.is_finite() || !min_y.is_finite() {
-        return Corner::LeftTop;
-    }
-    let width = (max_x - min_x) / 3.0;
-    let band = (max_y - min_y) * 0.4;
-    let hidden = |corner: Corner| {
-        let (left, top) = match corner {
-            Corner::LeftTop => (true, true),
-            Corner::RightTop => (false, true),
-            Corner::LeftBottom => (true, false),
-            Corner::RightBottom => (false, false),
-        };
-        let inside = |point: &&PlotPoint| {
-            let in_x = if left {
-                point.x <= min_x + width
-            } else {
-                point.x >= max_x - width
-            };
-            let in_y = if top {
-                point.y >= max_y - band
-            } else {
-                point.y <= min_y + band
-            };
-            in_x && in_y
-        };
-        model.iter().filter(inside).count()
-            + REPORTED_WEIGHT * markers.iter().filter(inside).count()
-    };
-    [
-        Corner::LeftTop,
-        Corner::RightTop,
-        Corner::LeftBottom,
-        Corner::RightBottom,
-    ]
-    .into_iter()
-    .min_by_key(|corner| hidden(*corner))
-    .unwrap_or(Corner::LeftTop)
-}
-
-/// What a month chart always shows: every month of the horizon, and zero up to `y`.
-fn month_frame(last_t: f64, y: f64) -> [PlotPoint; 2] {
-    [PlotPoint::new(-0.5, 0.0), PlotPoint::new(last_t + 0.5, y)]
-}
-
-/// A plot with the shared month axis, linked to the other charts, its legend in `legend`.
-fn month_plot<'a>(id: &'a str, height: f32, legend: Corner) -> Plot<'a> {
+/// A plot with the shared month axis, linked to the other charts; its legend is a row above
+/// it ([`legend_ui`]).
+fn month_plot(id: &str, height: f32) -> Plot<'_> {
     let group = Id::unique("coreweave-whatif.months");
     Plot::new(id)
-        .height(height)
+        .height(height.max(MIN_PLOT_HEIGHT))
         .link_axis(group, [true, false])
         .link_cursor(group, [true, false])
         .x_grid_spacer(month_grid)
         .x_axis_formatter(month_axis)
-        .legend(
-            Legend::default()
-                .position(legend)
-                .text_style(egui::TextStyle::Small)
-                .background_alpha(0.85),
-        )
+        .y_grid_spacer(value_grid)
         .allow_scroll(false)
         .y_axis_min_width(48.0)
+}
+
+/// The least height of a plot once its legend row is taken off, in points.
+const MIN_PLOT_HEIGHT: f32 = 80.0;
+
+/// The legend entries of faded `ghosts` of one series (`what`: "cash").
+fn ghost_entries(ghosts: &[Ghost<'_>], what: &str) -> Vec<Entry> {
+    ghosts
+        .iter()
+        .map(|ghost| {
+            Entry::new(
+                format!("{}: {what}", ghost.name),
+                theme::GHOST,
+                Mark::Dashed,
+            )
+        })
+        .collect()
 }
 
 fn line<'a>(series: &'a Series) -> Line<'a> {
@@ -520,17 +568,38 @@ fn ghost_line<'a>(name: String, series: &'a Series) -> Line<'a> {
 /// and the runway month marked; `ghosts` are drawn faded underneath.
 pub fn cash_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], height: f32) {
     let last_t = data.last_t();
-    let legend = legend_corner(
-        [
-            data.cash.points.as_slice(),
-            data.liquidity.points.as_slice(),
-        ]
-        .into_iter()
-        .chain(data.min_liquidity.iter().map(|line| line.points.as_slice())),
-        &month_frame(last_t, 0.0),
-        &data.reported.cash,
-    );
-    month_plot("cash_chart", height, legend)
+    let mut entries = vec![
+        Entry::new(&data.cash.name, theme::CASH, Mark::Line { width: 2.5 }),
+        Entry::new(
+            &data.liquidity.name,
+            theme::LIQUIDITY,
+            Mark::Line { width: 1.5 },
+        ),
+    ];
+    if let Some(threshold) = &data.min_liquidity {
+        entries.push(Entry::new(&threshold.name, theme::THRESHOLD, Mark::Dashed));
+    }
+    if !data.below_zero.is_empty() {
+        entries.push(Entry::new(
+            BELOW_ZERO_NAME,
+            theme::BELOW_ZERO_FILL,
+            Mark::Fill,
+        ));
+    }
+    if !data.liquidity_breaches.is_empty() {
+        entries.push(Entry::new(LIQUIDITY_BREACH_NAME, theme::ALARM, Mark::Cross));
+    }
+    if data.runway.is_some() {
+        entries.push(Entry::new(
+            RUNWAY_NAME,
+            theme::ALARM,
+            Mark::Diamond { filled: true },
+        ));
+    }
+    entries.extend(ghost_entries(ghosts, "cash"));
+    entries.extend(reported_entry(&data.reported.cash));
+    let height = height - legend_ui(ui, &entries);
+    month_plot("cash_chart", height)
         .y_axis_formatter(billions_axis)
         .include_y(0.0)
         .include_x(-0.5)
@@ -538,7 +607,7 @@ pub fn cash_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], height
         .label_formatter(|position| hover_label(position, billions_text, &data.reported.cash))
         .show(ui, |plot_ui| {
             for (i, (first, last)) in data.below_zero.iter().enumerate() {
-                let name = if i == 0 { "Cash < 0" } else { "" };
+                let name = if i == 0 { BELOW_ZERO_NAME } else { "" };
                 plot_ui.span(
                     Span::new(name, (*first as f64 - 0.5)..=(*last as f64 + 0.5))
                         .fill(theme::BELOW_ZERO_FILL)
@@ -570,7 +639,7 @@ pub fn cash_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], height
             if !data.liquidity_breaches.is_empty() {
                 plot_ui.points(
                     Points::new(
-                        "Liquidity breach",
+                        LIQUIDITY_BREACH_NAME,
                         PlotPoints::from(data.liquidity_breaches.as_slice()),
                     )
                     .shape(MarkerShape::Cross)
@@ -580,13 +649,13 @@ pub fn cash_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], height
             }
             if let Some(runway) = data.runway {
                 plot_ui.vline(
-                    VLine::new("Runway", runway.x)
+                    VLine::new(RUNWAY_NAME, runway.x)
                         .color(theme::ALARM)
                         .style(LineStyle::dashed_dense())
                         .width(1.5),
                 );
                 plot_ui.points(
-                    Points::new("Runway", PlotPoints::from(vec![[runway.x, runway.y]]))
+                    Points::new(RUNWAY_NAME, PlotPoints::from(vec![[runway.x, runway.y]]))
                         .shape(MarkerShape::Diamond)
                         .filled(true)
                         .radius(6.0)
@@ -607,20 +676,32 @@ pub fn headroom_clip_note(data: &ChartData) -> Option<String> {
     })
 }
 
-/// A headroom chart's hover: a covenant point's ratio against its limit, else the plain hover.
+/// A headroom chart's hover: a covenant point's ratio against its limit (a breach mark's
+/// too), else the plain hover.
 fn headroom_hover(position: &HoverPosition<'_>, data: &ChartData) -> Option<String> {
     if let HoverPosition::NearDataPoint {
         plot_name, index, ..
     } = position
-        && let Some(series) = data
-            .headroom
-            .iter()
-            .find(|series| series.line.name == *plot_name)
-        && let Some(hover) = series.hovers.get(*index)
     {
-        return Some(hover.clone());
+        let hover = data.headroom.iter().find_map(|series| {
+            if series.line.name == *plot_name {
+                series.hovers.get(*index)
+            } else if breach_name(&series.line.name) == *plot_name {
+                series.breach_hovers.get(*index)
+            } else {
+                None
+            }
+        });
+        if let Some(hover) = hover {
+            return Some(hover.clone());
+        }
     }
     hover_label(position, pct_text, &[])
+}
+
+/// The legend name of a covenant's breach marks.
+fn breach_name(covenant: &str) -> String {
+    format!("{covenant} breach")
 }
 
 /// Headroom of each ratio covenant in %, the 0 % line and breach months marked; `ghosts` are
@@ -635,14 +716,40 @@ pub fn headroom_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], he
         }
         None => height,
     };
-    let legend = legend_corner(
-        data.headroom
-            .iter()
-            .map(|series| series.line.points.as_slice()),
-        &month_frame(last_t, 50.0),
-        &[],
-    );
-    month_plot("headroom_chart", height.max(80.0), legend)
+    let mut entries: Vec<Entry> = data
+        .headroom
+        .iter()
+        .enumerate()
+        .map(|(i, covenant)| {
+            Entry::new(
+                &covenant.line.name,
+                theme::series(i),
+                Mark::Line { width: 2.0 },
+            )
+        })
+        .collect();
+    entries.push(Entry::new(BREACH_LINE_NAME, theme::ALARM, Mark::Dashed));
+    if data
+        .headroom
+        .iter()
+        .any(|covenant| !covenant.breaches.is_empty())
+    {
+        entries.push(Entry::new("Breach", theme::ALARM, Mark::Cross));
+    }
+    if clip_note.is_some() {
+        entries.push(Entry::new(CLIPPED_NAME, theme::GHOST, Mark::Dotted));
+    }
+    for ghost in ghosts {
+        for covenant in &ghost.data.headroom {
+            entries.push(Entry::new(
+                format!("{}: {}", ghost.name, covenant.line.name),
+                theme::GHOST,
+                Mark::Dashed,
+            ));
+        }
+    }
+    let height = height - legend_ui(ui, &entries);
+    month_plot("headroom_chart", height)
         .y_axis_formatter(pct_axis)
         .include_y(0.0)
         .include_y(50.0)
@@ -651,7 +758,7 @@ pub fn headroom_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], he
         .label_formatter(|position| headroom_hover(position, data))
         .show(ui, |plot_ui| {
             plot_ui.hline(
-                HLine::new("0 % (breach below)", 0.0)
+                HLine::new(BREACH_LINE_NAME, 0.0)
                     .color(theme::ALARM)
                     .style(LineStyle::dashed_loose())
                     .width(1.0),
@@ -668,7 +775,7 @@ pub fn headroom_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], he
                     .filter(|y| on(*y))
                 {
                     plot_ui.hline(
-                        HLine::new("Clipped (beyond: drawn here)", y)
+                        HLine::new(CLIPPED_NAME, y)
                             .color(theme::GHOST)
                             .style(LineStyle::dotted_dense())
                             .width(1.0),
@@ -697,7 +804,7 @@ pub fn headroom_chart_ui(ui: &mut Ui, data: &ChartData, ghosts: &[Ghost<'_>], he
                 if !covenant.breaches.is_empty() {
                     plot_ui.points(
                         Points::new(
-                            format!("{} breach", covenant.line.name),
+                            breach_name(&covenant.line.name),
                             PlotPoints::from(covenant.breaches.as_slice()),
                         )
                         .shape(MarkerShape::Cross)
@@ -724,6 +831,17 @@ fn reported_ui(plot_ui: &mut egui_plot::PlotUi<'_>, markers: &[ReportedMarker]) 
     );
 }
 
+/// The legend entry of a chart's reported markers, when it has any.
+fn reported_entry(markers: &[ReportedMarker]) -> Option<Entry> {
+    (!markers.is_empty()).then(|| {
+        Entry::new(
+            REPORTED_NAME,
+            theme::REPORTED,
+            Mark::Diamond { filled: false },
+        )
+    })
+}
+
 /// A chart's title above it.
 fn chart_title_ui(ui: &mut Ui, title: &str) {
     ui.label(egui::RichText::new(title).strong());
@@ -738,25 +856,33 @@ pub fn breakdown_ui(ui: &mut Ui, data: &ChartData) {
     let spacing = ui.spacing().item_spacing.y;
     let height = ((ui.available_height() - 2.0 * TITLE_HEIGHT - 3.0 * spacing) / 2.0).max(120.0);
     let dark_mode = ui.visuals().dark_mode;
-    ui.columns(2, |columns| {
-        revenue_chart_ui(&mut columns[0], data, height);
-        quarterly_revenue_chart_ui(&mut columns[1], data, height);
-    });
-    ui.columns(2, |columns| {
-        debt_chart_ui(&mut columns[0], data, height, dark_mode);
-        capacity_chart_ui(&mut columns[1], data, height);
-    });
+    // Scrolls when the charts' least heights do not fit the window.
+    egui::ScrollArea::vertical()
+        .id_salt("breakdown tab")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.columns(2, |columns| {
+                revenue_chart_ui(&mut columns[0], data, height);
+                quarterly_revenue_chart_ui(&mut columns[1], data, height);
+            });
+            ui.columns(2, |columns| {
+                debt_chart_ui(&mut columns[0], data, height, dark_mode);
+                capacity_chart_ui(&mut columns[1], data, height);
+            });
+        });
 }
 
 /// Revenue by stream, $M a month.
 fn revenue_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
     chart_title_ui(ui, "Revenue by contract and site ($M a month)");
-    let legend = legend_corner(
-        data.revenue.iter().map(|series| series.points.as_slice()),
-        &month_frame(data.last_t(), 0.0),
-        &[],
-    );
-    month_plot("revenue_chart", height, legend)
+    let entries: Vec<Entry> = data
+        .revenue
+        .iter()
+        .enumerate()
+        .map(|(i, series)| Entry::new(&series.name, theme::series(i), Mark::Line { width: 1.5 }))
+        .collect();
+    let height = height - legend_ui(ui, &entries);
+    month_plot("revenue_chart", height)
         .y_axis_formatter(|mark, _| format!("${:.0}M", mark.value))
         .include_y(0.0)
         .include_x(data.last_t())
@@ -773,12 +899,14 @@ fn revenue_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
 fn quarterly_revenue_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
     let reported = &data.reported.revenue_quarter;
     chart_title_ui(ui, "Quarterly revenue ($B, at the quarter's last month)");
-    let legend = legend_corner(
-        [data.quarterly_revenue.points.as_slice()],
-        &month_frame(data.last_t(), 0.0),
-        reported,
-    );
-    month_plot("quarterly_revenue_chart", height, legend)
+    let mut entries = vec![Entry::new(
+        &data.quarterly_revenue.name,
+        theme::REVENUE,
+        Mark::Line { width: 2.0 },
+    )];
+    entries.extend(reported_entry(reported));
+    let height = height - legend_ui(ui, &entries);
+    month_plot("quarterly_revenue_chart", height)
         .y_axis_formatter(billions_axis)
         .include_y(0.0)
         .include_x(data.last_t())
@@ -805,13 +933,20 @@ fn quarterly_revenue_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
 fn debt_chart_ui(ui: &mut Ui, data: &ChartData, height: f32, dark_mode: bool) {
     let reported = &data.reported.debt;
     chart_title_ui(ui, "Debt ($B, closing balance)");
-    let lines = data.debt.iter().chain([&data.total_debt]);
-    let legend = legend_corner(
-        lines.map(|series| series.points.as_slice()),
-        &month_frame(data.last_t(), 0.0),
-        reported,
-    );
-    month_plot("debt_chart", height, legend)
+    let mut entries: Vec<Entry> = data
+        .debt
+        .iter()
+        .enumerate()
+        .map(|(i, series)| Entry::new(&series.name, theme::series(i), Mark::Line { width: 1.5 }))
+        .collect();
+    entries.push(Entry::new(
+        &data.total_debt.name,
+        theme::total(dark_mode),
+        Mark::Line { width: 2.5 },
+    ));
+    entries.extend(reported_entry(reported));
+    let height = height - legend_ui(ui, &entries);
+    month_plot("debt_chart", height)
         .y_axis_formatter(billions_axis)
         .include_y(0.0)
         .include_x(data.last_t())
@@ -833,12 +968,14 @@ fn debt_chart_ui(ui: &mut Ui, data: &ChartData, height: f32, dark_mode: bool) {
 fn capacity_chart_ui(ui: &mut Ui, data: &ChartData, height: f32) {
     let reported = &data.reported.mw_online;
     chart_title_ui(ui, "Power online (MW)");
-    let legend = legend_corner(
-        [data.capacity.points.as_slice()],
-        &month_frame(data.last_t(), 0.0),
-        reported,
-    );
-    month_plot("capacity_chart", height, legend)
+    let mut entries = vec![Entry::new(
+        &data.capacity.name,
+        theme::CASH,
+        Mark::Line { width: 2.0 },
+    )];
+    entries.extend(reported_entry(reported));
+    let height = height - legend_ui(ui, &entries);
+    month_plot("capacity_chart", height)
         .y_axis_formatter(|mark, _| format!("{:.0}", mark.value))
         .include_y(0.0)
         .include_x(data.last_t())
@@ -854,6 +991,69 @@ mod tests {
     use super::*;
     use crate::model::{Month, default_scenario, run};
     use crate::test_support::{s1_base_reporting, two_reported_quarters};
+
+    #[test]
+    fn every_value_axis_has_three_labelled_ticks_or_more() {
+        // (low, high, plot height in pixels): a flat cash line, a short chart, a huge range.
+        for (low, high, pixels) in [
+            (-0.02, 0.01, 150.0),
+            (0.0, 0.5, 80.0),
+            (-300.0, 300.0, 120.0),
+            (0.0, 51.0, 200.0),
+            (-58_549.0, 50.0, 400.0),
+            (0.98, 1.02, 90.0),
+        ] {
+            let base_step_size = GRID_MIN_SPACING * (high - low) / pixels;
+            let marks = value_grid(GridInput {
+                bounds: (low, high),
+                base_step_size,
+            });
+            assert!(marks.len() >= 3, "{low}..{high} in {pixels} px: {marks:?}");
+            assert!(marks.iter().all(|mark| (low..=high).contains(&mark.value)));
+            let step = marks[1].value - marks[0].value;
+            assert!(
+                marks
+                    .iter()
+                    .all(|mark| mark.step_size == marks[0].step_size),
+                "every label as strong as the next"
+            );
+            // egui_plot draws no label closer than 20 px to the next.
+            assert!(step * pixels / (high - low) > 20.0, "{low}..{high}: {step}");
+            let labels: Vec<String> = marks
+                .iter()
+                .map(|mark| billions_axis(*mark, &(low..=high)))
+                .collect();
+            let mut unique = labels.clone();
+            unique.dedup();
+            assert_eq!(unique, labels, "no two ticks read the same");
+        }
+    }
+
+    #[test]
+    fn month_labels_never_run_together_nor_off_the_edge() {
+        // 72 months across 300 pixels (a narrow breakdown chart) and across 1,000.
+        for pixels in [300.0, 1000.0] {
+            let (low, high) = (-0.5, 71.5);
+            let base_step_size = GRID_MIN_SPACING * (high - low) / pixels;
+            let marks = month_grid(GridInput {
+                bounds: (low, high),
+                base_step_size,
+            });
+            assert!(marks.len() >= 2, "{pixels}: {marks:?}");
+            let per_month = pixels / (high - low);
+            for pair in marks.windows(2) {
+                let gap = (pair[1].value - pair[0].value) * per_month;
+                assert!(gap >= MONTH_LABEL_SPACING, "{pixels} px: {gap} px apart");
+            }
+            for mark in &marks {
+                let room = (mark.value - low).min(high - mark.value) * per_month;
+                assert!(
+                    room >= MONTH_LABEL_SPACING / 2.0 - 1e-9,
+                    "{mark:?} at {pixels} px"
+                );
+            }
+        }
+    }
 
     #[test]
     fn month_grid_labels_whole_months_only() {
@@ -918,6 +1118,77 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn legends_name_debt_and_revenue_as_the_preset_does_not_by_id() {
+        let valid = crate::model::default_scenario();
+        let scenario = valid.scenario();
+        let outcome = run(&valid).expect("s1-base runs");
+        let data = ChartData::new(&outcome, scenario);
+        let debt: Vec<&str> = data
+            .debt
+            .iter()
+            .map(|series| series.name.as_str())
+            .collect();
+        let names: Vec<&str> = scenario
+            .facilities
+            .iter()
+            .map(|facility| facility.name.as_str())
+            .collect();
+        assert_eq!(debt, names);
+        for contract in &scenario.contracts {
+            assert!(
+                data.revenue
+                    .iter()
+                    .any(|series| series.name.starts_with(&contract.customer)),
+                "{} by its customer",
+                contract.id
+            );
+        }
+        let mut twice = scenario.clone();
+        let mut copy = twice.contracts[0].clone();
+        copy.id = "again".to_owned();
+        twice.contracts.push(copy);
+        assert_eq!(
+            revenue_name(&twice, "again"),
+            format!("{} (again)", twice.contracts[0].customer)
+        );
+        assert_eq!(revenue_name(&twice, "denton"), "Site denton capacity");
+    }
+
+    #[test]
+    fn a_breach_marks_hover_gives_the_ratio_against_its_limit() {
+        let valid = crate::model::default_scenario();
+        let outcome = run(&valid).expect("s1-base runs");
+        let data = ChartData::new(&outcome, valid.scenario());
+        let series = data
+            .headroom
+            .iter()
+            .find(|series| !series.breaches.is_empty())
+            .expect("s1-base breaches a ratio covenant");
+        let first = series.breaches[0];
+        let name = breach_name(&series.line.name);
+        let hover = headroom_hover(
+            &HoverPosition::NearDataPoint {
+                plot_name: &name,
+                position: first,
+                index: 0,
+            },
+            &data,
+        )
+        .expect("a hover");
+        let point = series
+            .line
+            .points
+            .iter()
+            .position(|point| point.x == first.x)
+            .expect("the breach is a point of the line");
+        assert_eq!(
+            hover, series.hovers[point],
+            "the same text as the line's point"
+        );
+        assert!(hover.contains("headroom"), "{hover}");
     }
 
     #[test]
@@ -1010,46 +1281,6 @@ mod tests {
         let data = ChartData::new(&outcome, valid.scenario());
         for figure in ReportedFigure::ALL {
             assert!(data.reported.of(figure).is_empty(), "{figure:?}");
-        }
-    }
-
-    #[test]
-    fn a_charts_legend_goes_where_the_data_is_not() {
-        let marker = |x: f64, y: f64| ReportedMarker {
-            point: PlotPoint::new(x, y),
-            hover: String::new(),
-        };
-        let rising: Vec<PlotPoint> = (0..72)
-            .map(|t| PlotPoint::new(f64::from(t), f64::from(t)))
-            .collect();
-        let falling: Vec<PlotPoint> = (0..72)
-            .map(|t| PlotPoint::new(f64::from(t), f64::from(72 - t)))
-            .collect();
-        // Cash that opens high, peaks early and ends low: the story sits at the left top.
-        let peak_then_fall: Vec<PlotPoint> = (0..72)
-            .map(|t| PlotPoint::new(f64::from(t), 10.0 - (f64::from(t) - 4.0).abs() / 5.0))
-            .collect();
-        for (name, line, reported, corner) in [
-            ("rising", &rising, vec![], Corner::LeftTop),
-            ("falling", &falling, vec![], Corner::RightTop),
-            (
-                "peak, then a fall",
-                &peak_then_fall,
-                vec![],
-                Corner::RightTop,
-            ),
-            (
-                "rising, markers in the first months' low values",
-                &rising,
-                vec![marker(2.0, 1.0), marker(5.0, 60.0)],
-                Corner::RightBottom,
-            ),
-        ] {
-            assert_eq!(
-                legend_corner([line.as_slice()], &[PlotPoint::new(0.0, 0.0)], &reported),
-                corner,
-                "{name}"
-            );
         }
     }
 }

@@ -2,7 +2,7 @@
 //! and the curve from before a drag as ghosts) and "Revenue, debt & capacity". Each keeps the
 //! outcome as plot points until the scenario changes; the plotting is `charts`'.
 
-use eframe::egui::{RichText, Ui};
+use eframe::egui::{self, RichText, Ui};
 
 use super::charts::{self, ChartData, Ghost};
 use super::document::Document;
@@ -86,12 +86,20 @@ impl View for ChartsTab {
         let available = ui.available_height() - 2.0 * title_height - 8.0;
         let cash_height = (available * 0.58).max(140.0);
         let headroom_height = (available - cash_height).max(110.0);
-        ui.label(
-            RichText::new("Cash and liquidity ($B) — minimum-liquidity threshold dashed").strong(),
-        );
-        charts::cash_chart_ui(ui, &self.cache.data, &ghosts, cash_height);
-        ui.label(RichText::new("Covenant headroom (%) — below 0 % is a breach").strong());
-        charts::headroom_chart_ui(ui, &self.cache.data, &ghosts, headroom_height);
+        // When the charts' least heights do not fit (a small window, the About block open),
+        // the tab scrolls rather than cutting the headroom chart's axis off.
+        egui::ScrollArea::vertical()
+            .id_salt("charts tab")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.label(
+                    RichText::new("Cash and liquidity ($B) — minimum-liquidity threshold dashed")
+                        .strong(),
+                );
+                charts::cash_chart_ui(ui, &self.cache.data, &ghosts, cash_height);
+                ui.label(RichText::new("Covenant headroom (%) — below 0 % is a breach").strong());
+                charts::headroom_chart_ui(ui, &self.cache.data, &ghosts, headroom_height);
+            });
     }
 }
 

@@ -6,6 +6,7 @@ pub mod background;
 pub mod baseline;
 pub mod breach_map_tab;
 pub mod breach_shading;
+pub mod chart_legend;
 pub mod charts;
 pub mod charts_tab;
 mod chrome;

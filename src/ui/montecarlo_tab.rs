@@ -4,11 +4,12 @@
 
 use eframe::egui;
 use eframe::egui::{RichText, Ui};
-use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoint, PlotPoints};
+use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, Polygon};
 use rust_decimal::Decimal;
 
 use super::background::{JobKey, POLL_INTERVAL, Task};
-use super::charts::{billions_axis, billions_text_dp, legend_corner, month_axis, month_grid};
+use super::chart_legend::{Entry, Mark, legend_ui};
+use super::charts::{billions_axis, billions_text_dp, month_axis, month_grid, value_grid};
 use super::document::Document;
 use super::format::plot_f64;
 use super::theme;
@@ -20,6 +21,11 @@ use crate::report::format::busd;
 
 /// What a run was for: scenario generation and spec (its runs included).
 pub type McKey = JobKey<MonteCarloSpec>;
+
+/// Names in the Monte Carlo charts and their legends.
+const FAN_BAND_NAME: &str = "P10 to P90 (eight runs in ten)";
+const ANY_BREACH_NAME: &str = "Any covenant breach";
+const NEGATIVE_CASH_NAME: &str = "Cash below zero";
 
 /// The set-up used when the preset carries none: Core Scientific delay 0/3/6/12 months
 /// (0.4/0.3/0.2/0.1), SOFR triangular ±1.5 points around its value, OpenAI ramp uniform
@@ -334,37 +340,48 @@ fn results_ui(ui: &mut Ui, result: &MonteCarloResult) {
             fan(&result.cash_p50),
             fan(&result.cash_p10),
         );
-        let fan_points: Vec<Vec<PlotPoint>> = [&p90, &p50, &p10]
-            .into_iter()
-            .map(|line| line.iter().map(|[x, y]| PlotPoint::new(*x, *y)).collect())
-            .collect();
-        let fan_legend = legend_corner(fan_points.iter().map(Vec::as_slice), &[], &[]);
+        let entries = [
+            Entry::new(
+                FAN_BAND_NAME,
+                theme::FAN_EDGE.gamma_multiply(0.35),
+                Mark::Fill,
+            ),
+            Entry::new("P50 (median)", theme::FAN_MEDIAN, Mark::Line { width: 2.5 }),
+        ];
+        let fan_height = (height - legend_ui(&mut columns[0], &entries)).max(80.0);
         Plot::new("mc_fan")
-            .height(height)
-            .legend(
-                Legend::default()
-                    .position(fan_legend)
-                    .background_alpha(0.85),
-            )
+            .height(fan_height)
             .x_grid_spacer(month_grid)
             .x_axis_formatter(month_axis)
+            .y_grid_spacer(value_grid)
             .y_axis_formatter(billions_axis)
             .allow_scroll(false)
             .show(&mut columns[0], |plot_ui| {
+                // The band one month at a time: each piece is convex, as egui fills only those.
+                for (low, high) in p10.windows(2).zip(p90.windows(2)) {
+                    plot_ui.polygon(
+                        Polygon::new(
+                            FAN_BAND_NAME,
+                            PlotPoints::from(vec![low[0], low[1], high[1], high[0]]),
+                        )
+                        .fill_color(theme::FAN_EDGE.gamma_multiply(0.35))
+                        .stroke(egui::Stroke::NONE),
+                    );
+                }
                 plot_ui.line(
                     Line::new("P90", PlotPoints::from(p90))
                         .color(theme::FAN_EDGE)
-                        .width(1.5),
+                        .width(1.0),
                 );
                 plot_ui.line(
-                    Line::new("P50", PlotPoints::from(p50))
+                    Line::new("P50 (median)", PlotPoints::from(p50))
                         .color(theme::FAN_MEDIAN)
                         .width(2.5),
                 );
                 plot_ui.line(
                     Line::new("P10", PlotPoints::from(p10))
                         .color(theme::FAN_EDGE)
-                        .width(1.5),
+                        .width(1.0),
                 );
             });
         columns[1].label(RichText::new("Probability of any breach by each month (%)").strong());
@@ -380,38 +397,31 @@ fn results_ui(ui: &mut Ui, result: &MonteCarloResult) {
             .enumerate()
             .map(|(t, p)| [t as f64, p * 100.0])
             .collect();
-        let as_points = |line: &[[f64; 2]]| -> Vec<PlotPoint> {
-            line.iter().map(|[x, y]| PlotPoint::new(*x, *y)).collect()
-        };
-        let breach_legend = legend_corner(
-            [as_points(&breach), as_points(&negative)]
-                .iter()
-                .map(Vec::as_slice),
-            // The plot always shows 0 to 100 %.
-            &[PlotPoint::new(0.0, 0.0), PlotPoint::new(0.0, 100.0)],
-            &[],
-        );
+        let entries = [
+            Entry::new(ANY_BREACH_NAME, theme::ALARM, Mark::Line { width: 2.0 }),
+            Entry::new(
+                NEGATIVE_CASH_NAME,
+                theme::THRESHOLD,
+                Mark::Line { width: 1.5 },
+            ),
+        ];
+        let breach_height = (height - legend_ui(&mut columns[1], &entries)).max(80.0);
         Plot::new("mc_breach")
-            .height(height)
+            .height(breach_height)
             .include_y(0.0)
             .include_y(100.0)
-            .legend(
-                Legend::default()
-                    .position(breach_legend)
-                    .background_alpha(0.85),
-            )
             .x_grid_spacer(month_grid)
             .x_axis_formatter(month_axis)
             .y_axis_formatter(|mark, _| format!("{:.0} %", mark.value))
             .allow_scroll(false)
             .show(&mut columns[1], |plot_ui| {
                 plot_ui.line(
-                    Line::new("Any covenant breach", PlotPoints::from(breach))
+                    Line::new(ANY_BREACH_NAME, PlotPoints::from(breach))
                         .color(theme::ALARM)
                         .width(2.0),
                 );
                 plot_ui.line(
-                    Line::new("Cash below zero", PlotPoints::from(negative))
+                    Line::new(NEGATIVE_CASH_NAME, PlotPoints::from(negative))
                         .color(theme::THRESHOLD)
                         .width(1.5),
                 );
