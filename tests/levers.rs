@@ -314,3 +314,31 @@ fn an_axis_refuses_unknown_paths_and_bad_values_as_set_lever_does() {
         assert_eq!(scenario, base, "a refused value changes nothing");
     }
 }
+
+#[test]
+fn every_lever_of_every_shipped_preset_has_a_label_of_its_own() {
+    for (stem, text) in coreweave_whatif::model::SHIPPED_PRESETS {
+        let valid = coreweave_whatif::model::parse_preset(text).expect("shipped presets parse");
+        let levers = coreweave_whatif::model::levers(valid.scenario());
+        let mut seen = std::collections::HashSet::new();
+        for lever in &levers {
+            assert!(
+                seen.insert(lever.label.as_str()),
+                "{stem}: two sliders read \"{}\" (one is {})",
+                lever.label,
+                lever.path
+            );
+        }
+    }
+    // Two contracts with one customer are told apart by their ids, and only then.
+    let valid =
+        coreweave_whatif::model::parse_preset(common::shipped("actual-2025")).expect("parses");
+    let label = |path: &str| {
+        coreweave_whatif::model::lever(valid.scenario(), path)
+            .expect("a lever")
+            .label
+    };
+    assert_eq!(label("openai_2.start"), "OpenAI (openai_2): start");
+    assert_eq!(label("openai.start"), "OpenAI (openai): start");
+    assert_eq!(label("rates.sofr_pct"), "SOFR");
+}

@@ -199,12 +199,42 @@ impl Field<'_> {
             == Some(self.name)
     }
 
-    pub fn label_text(&self) -> String {
+    /// `DDTL 2.0: spread over SOFR`; when another item has the same owner name (two
+    /// contracts with OpenAI), the item's id tells them apart: `OpenAI (openai_2): start`.
+    pub fn label_text(&self, shared: &SharedOwners) -> String {
         match self.owner {
+            Some((prefix, owner)) if shared.contains(&(prefix.to_owned(), owner.to_owned())) => {
+                format!("{prefix}{owner} ({}): {}", self.item, self.label)
+            }
             Some((prefix, owner)) => format!("{prefix}{owner}: {}", self.label),
             None => self.label.to_owned(),
         }
     }
+}
+
+/// Owner names (with their word before) that more than one item of a scenario has.
+pub(crate) type SharedOwners = std::collections::HashSet<(String, String)>;
+
+/// The owners of `scenario` shared by two items or more (see [`Field::label_text`]).
+fn shared_owners(scenario: &mut Scenario) -> SharedOwners {
+    let mut items: std::collections::HashMap<(String, String), String> =
+        std::collections::HashMap::new();
+    let mut shared = SharedOwners::new();
+    visit_fields(scenario, &mut |field| {
+        if let Some((prefix, owner)) = field.owner {
+            let key = (prefix.to_owned(), owner.to_owned());
+            match items.get(&key) {
+                Some(item) if item != field.item => {
+                    shared.insert(key);
+                }
+                Some(_) => {}
+                None => {
+                    items.insert(key, field.item.to_owned());
+                }
+            }
+        }
+    });
+    shared
 }
 
 const POLICY_CHOICES: &[&str] = &["Shift", "Truncate"];
@@ -515,7 +545,7 @@ fn visit_place(scenario: &mut Scenario, place: Place, visit: &mut dyn FnMut(Fiel
                     visit(field("pct", "share of facility balance", "%", number(dec!(0), dec!(25), dec!(0.1)), Slot::Decimal(pct)));
                 }
                 CovenantTerms::Dscr { min, .. } => visit(field("min", "minimum coverage", "x", number(dec!(0.1), dec!(10), dec!(0.05)), Slot::Decimal(min))),
-                CovenantTerms::MaxLeverage { max } => visit(field("max", "maximum leverage", "x", number(dec!(0.5), dec!(30), dec!(0.1)), Slot::Decimal(max))),
+                CovenantTerms::MaxLeverage { max } => visit(field("max", "limit (debt / EBITDA)", "x", number(dec!(0.5), dec!(30), dec!(0.1)), Slot::Decimal(max))),
             }
             // Spec §7.2: the window a covenant is tested in; absent means the whole horizon.
             visit(field("from", "tested from", "", months(FIRST_MODEL_MONTH, LATEST_INPUT), Slot::OptionalMonth { slot: &mut covenant.from, default: FIRST_MODEL_MONTH }));
@@ -833,15 +863,20 @@ pub fn analysis_limits(scenario: &Scenario, lever: &Lever) -> Option<(LeverValue
 /// Every lever of `scenario`, with its current value, in panel order within preset order.
 pub fn levers(scenario: &Scenario) -> Vec<Lever> {
     let mut copy = scenario.clone();
+    let shared = shared_owners(&mut copy);
     let mut out = Vec::new();
     visit_fields(&mut copy, &mut |field| {
-        out.push(lever_of(&scenario.meta.sources, field))
+        out.push(lever_of(&scenario.meta.sources, &shared, field))
     });
     out
 }
 
 /// The registry's description of one field, with its source note.
-fn lever_of(sources: &std::collections::BTreeMap<String, String>, field: Field<'_>) -> Lever {
+fn lever_of(
+    sources: &std::collections::BTreeMap<String, String>,
+    shared: &SharedOwners,
+    field: Field<'_>,
+) -> Lever {
     let path = field.path();
     let source = sources
         .get(&path)
@@ -854,7 +889,7 @@ fn lever_of(sources: &std::collections::BTreeMap<String, String>, field: Field<'
         .cloned();
     Lever {
         value: field.slot.value(),
-        label: field.label_text(),
+        label: field.label_text(shared),
         path,
         group: field.group,
         unit: field.unit,
@@ -866,10 +901,11 @@ fn lever_of(sources: &std::collections::BTreeMap<String, String>, field: Field<'
 /// The lever at `path`.
 pub fn lever(scenario: &Scenario, path: &str) -> Result<Lever, LeverError> {
     let mut copy = scenario.clone();
+    let shared = shared_owners(&mut copy);
     let mut found = None;
     visit_fields(&mut copy, &mut |field| {
         if found.is_none() && field.is_at(path) {
-            found = Some(lever_of(&scenario.meta.sources, field));
+            found = Some(lever_of(&scenario.meta.sources, &shared, field));
         }
     });
     found.ok_or_else(|| LeverError::UnknownPath {

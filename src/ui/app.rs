@@ -60,6 +60,8 @@ pub struct WhatIfApp {
     error: Option<String>,
     /// The last thing that happened, for the status bar.
     status: String,
+    /// When the status bar last changed message, to clear it a while later.
+    status_line: chrome::StatusLine,
     title: String,
     frame_stats: FrameStats,
     /// When this frame's `logic` began, and whether it changed the scenario.
@@ -91,6 +93,7 @@ impl WhatIfApp {
             pending_open: None,
             error: None,
             status: String::new(),
+            status_line: chrome::StatusLine::default(),
             title: String::new(),
             frame_stats: FrameStats::default(),
             frame_start: None,
@@ -299,7 +302,7 @@ impl WhatIfApp {
     fn pin(&mut self, source: BaselineSource) {
         let (name, valid) = match source {
             BaselineSource::Current => (
-                format!("{} (pinned)", self.document.origin().display_name()),
+                format!("pinned {}", self.document.origin().display_name()),
                 self.document.valid_scenario().clone(),
             ),
             BaselineSource::Shipped(stem) => match files::parse_shipped(&stem) {
@@ -412,7 +415,8 @@ impl eframe::App for WhatIfApp {
         egui::Panel::bottom("status_bar").show(ui, |ui| {
             let recompute = self.document.recompute_time();
             let frame = self.frame_stats.last_frame;
-            chrome::status_bar_ui(ui, &self.files, &self.status, recompute, frame);
+            let status = self.status_line.shown(ui.ctx(), &self.status);
+            chrome::status_bar_ui(ui, &self.files, status, recompute, frame);
         });
         egui::Panel::left("levers")
             .resizable(true)

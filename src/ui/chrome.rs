@@ -2,7 +2,7 @@
 //! time, and the error banner. Each reads what it shows and pushes [`Command`]s; none changes
 //! the scenario.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use eframe::egui::{self, RichText, Ui};
 
@@ -91,7 +91,16 @@ pub fn status_bar_ui(
     });
 }
 
-/// The error on show, with a button that dismisses it.
+/// Most characters of an error the banner lays out: a hostile file's error can run to
+/// megabytes, which egui would lay out every frame.
+const BANNER_CHARS: usize = 4000;
+
+/// Height of the banner's text before it scrolls, in points: the KPIs stay on screen.
+const BANNER_TEXT_HEIGHT: f32 = 96.0;
+
+/// The error on show, with a button that dismisses it: the button first, so a long error can
+/// never push it away; the text wrapped, scrolling past a few lines, and cut past
+/// [`BANNER_CHARS`].
 pub fn error_banner_ui(ui: &mut Ui, error: &mut Option<String>) {
     let Some(text) = error.as_deref() else {
         return;
@@ -105,16 +114,64 @@ pub fn error_banner_ui(ui: &mut Ui, error: &mut Option<String>) {
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.label(RichText::new("Error").color(theme::ERROR_TEXT).strong());
-                ui.label(RichText::new(text).color(theme::ERROR_TEXT));
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
                     dismissed = ui.button("Dismiss").clicked();
                 });
             });
+            egui::ScrollArea::vertical()
+                .id_salt("error banner")
+                .max_height(BANNER_TEXT_HEIGHT)
+                .auto_shrink([false, true])
+                .show(ui, |ui| {
+                    ui.add(
+                        egui::Label::new(RichText::new(banner_text(text)).color(theme::ERROR_TEXT))
+                            .wrap(),
+                    );
+                });
         });
     if dismissed {
         *error = None;
     }
     ui.add_space(4.0);
+}
+
+/// `text` cut to [`BANNER_CHARS`] characters, saying how much was left out.
+fn banner_text(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(BANNER_CHARS) {
+        None => text.into(),
+        Some((cut, _)) => {
+            let left = text[cut..].chars().count();
+            format!("{}… ({left} more characters)", &text[..cut]).into()
+        }
+    }
+}
+
+/// How long the status bar shows what last happened.
+const STATUS_SHOWN_FOR: Duration = Duration::from_secs(8);
+
+/// The status bar's message and when it was set: it fades out after [`STATUS_SHOWN_FOR`], so
+/// "Set SOFR to 5 %" does not sit there long after the change it described.
+#[derive(Default)]
+pub struct StatusLine {
+    seen: String,
+    since: Option<Instant>,
+}
+
+impl StatusLine {
+    /// What to show of `status` now; asks for the repaint that clears it.
+    pub fn shown<'a>(&mut self, ctx: &egui::Context, status: &'a str) -> &'a str {
+        let now = Instant::now();
+        if self.seen != status {
+            status.clone_into(&mut self.seen);
+            self.since = Some(now);
+        }
+        let age = self.since.map_or(Duration::MAX, |since| now - since);
+        if age >= STATUS_SHOWN_FOR {
+            return "";
+        }
+        ctx.request_repaint_after(STATUS_SHOWN_FOR - age);
+        status
+    }
 }
 
 /// CPU time of frames: the last one, and a window of frames in which an input changed.
@@ -147,5 +204,38 @@ impl FrameStats {
         } else if self.changed_frames.len() >= 1000 {
             self.changed_frames.clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_error_is_cut_and_says_how_much_is_left_out() {
+        let short = "preset.ron:3:7: unknown field `x`";
+        assert_eq!(banner_text(short), short);
+        let long = "é".repeat(BANNER_CHARS + 25);
+        let shown = banner_text(&long);
+        assert!(shown.starts_with(&"é".repeat(BANNER_CHARS)));
+        assert!(shown.ends_with("… (25 more characters)"), "{shown}");
+    }
+
+    #[test]
+    fn the_status_shows_a_new_message_and_clears_it_later() {
+        let ctx = egui::Context::default();
+        let mut line = StatusLine::default();
+        assert_eq!(line.shown(&ctx, "Set SOFR to 5 %"), "Set SOFR to 5 %");
+        line.since = Some(Instant::now() - STATUS_SHOWN_FOR);
+        assert_eq!(
+            line.shown(&ctx, "Set SOFR to 5 %"),
+            "",
+            "an old message is cleared"
+        );
+        assert_eq!(
+            line.shown(&ctx, "Undone"),
+            "Undone",
+            "a new one shows at once"
+        );
     }
 }

@@ -67,7 +67,7 @@ fn comparison_ui(
     };
     ui.label(
         RichText::new(format!(
-            "{} (baseline) against the working scenario",
+            "Baseline: {}, against the working scenario",
             baseline.name
         ))
         .strong(),
