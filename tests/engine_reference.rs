@@ -12,13 +12,21 @@ use coreweave_whatif::model::run_into;
 use coreweave_whatif::model::{
     LeverKind, LeverValue, Outcome, ValidScenario, levers, parse_preset, run, set_lever, validate,
 };
+use coreweave_whatif::model::Cell;
 use proptest::prelude::*;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
 
 /// Both engines on one scenario: the same outcome, or the same error.
 fn same_as_reference(valid: &ValidScenario) -> Result<(), String> {
     let product = run(valid).map_err(|err| format!("{err:?}"));
     let reference = reference::engine::run(valid).map_err(|err| format!("{err:?}"));
     match (product, reference) {
+        // Spec §8's figures are written from the spec in the reference, with their own
+        // groupings: they agree to well under a cent (spec §1), not digit for digit.
+        (Ok(product), Ok(reference)) if valid.scenario().required_format_version() >= 3 => {
+            close_enough(&product, &reference)
+        }
         (Ok(product), Ok(reference)) => compare(&product, &reference),
         (Err(product), Err(reference)) if product == reference => Ok(()),
         (product, reference) => Err(format!(
@@ -49,6 +57,60 @@ fn compare(product: &Outcome, reference: &Outcome) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// A thousandth of a cent, in $M: the most two implementations of spec §8 may differ by.
+const TOLERANCE: Decimal = dec!(0.00000001);
+
+/// Every cell of the two ledgers, and every KPI, within [`TOLERANCE`] (ratios and percentages
+/// relative to their size); flags and months equal.
+fn close_enough(product: &Outcome, reference: &Outcome) -> Result<(), String> {
+    if product.column_names() != reference.column_names() {
+        return Err(format!(
+            "columns: product {:?}\nreference {:?}",
+            product.column_names(),
+            reference.column_names()
+        ));
+    }
+    let names = product.column_names();
+    let near = |a: Decimal, b: Decimal| (a - b).abs() <= TOLERANCE * (Decimal::ONE + a.abs().max(b.abs()) / dec!(1000));
+    for t in 0..product.months.len() {
+        for (k, (a, b)) in product.row_cells(t).into_iter().zip(reference.row_cells(t)).enumerate() {
+            let same = match (&a, &b) {
+                (Cell::Money(a), Cell::Money(b)) => near(*a, *b),
+                _ => a == b,
+            };
+            if !same {
+                return Err(format!("month {t}, {}: product {a:?}, reference {b:?}", names[k]));
+            }
+        }
+    }
+    let (a, b) = (&product.kpis, &reference.kpis);
+    let kpis_near = a.runway_month == b.runway_month
+        && a.first_breach == b.first_breach
+        && near(a.total_interest, b.total_interest)
+        && near(a.min_cash, b.min_cash)
+        && near(a.peak_debt, b.peak_debt)
+        && a.years.len() == b.years.len()
+        && a.years.iter().zip(&b.years).all(|(x, y)| {
+            x.year == y.year
+                && near(x.net_income, y.net_income)
+                && match (x.cost_per_revenue_dollar, y.cost_per_revenue_dollar) {
+                    (Some(x), Some(y)) => near(x, y),
+                    (x, y) => x == y,
+                }
+        })
+        && product.backtest.len() == reference.backtest.len()
+        && product
+            .backtest
+            .iter()
+            .zip(&reference.backtest)
+            .all(|(x, y)| x.figure == y.figure && near(x.model, y.model) && near(x.error_pct, y.error_pct));
+    if kpis_near {
+        Ok(())
+    } else {
+        Err(format!("KPIs: product {a:?}\nreference {b:?}"))
+    }
 }
 
 /// The first ledger row, facility row or covenant test that differs, for a readable failure.

@@ -178,7 +178,7 @@ impl MemoSeries {
                             .collect(),
                     );
                 }
-                CovenantTerms::Dscr { .. } | CovenantTerms::MaxLeverage { .. } => {
+                _ => {
                     series.headroom.push(HeadroomLine {
                         name: covenant.name.clone(),
                         points: tests.map(|(t, test)| (t, test.headroom_pct())).collect(),

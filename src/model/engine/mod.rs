@@ -102,6 +102,9 @@ pub(crate) fn run_scenario_into(
     outcome.stream_revenue.clear();
     outcome.facilities.clear();
     outcome.covenants.clear();
+    outcome.pnl.clear();
+    outcome.gap_interest.clear();
+    outcome.collateral.clear();
     outcome.months.reserve(horizon);
     outcome
         .stream_revenue
@@ -115,7 +118,7 @@ pub(crate) fn run_scenario_into(
         months
     })?;
 
-    outcome.backtest = summary::backtest(&scenario.reported, &outcome.months)?;
+    outcome.backtest = summary::backtest(&scenario.reported, &outcome.months, &outcome.pnl)?;
     outcome.kpis = summary::summarise(
         scenario,
         &plan,
@@ -123,6 +126,7 @@ pub(crate) fn run_scenario_into(
         &outcome.covenants,
         &outcome.backtest,
     );
+    summary::income_years(&outcome.months, &outcome.pnl, &mut outcome.kpis.years);
     let revenue_ids = scenario.contracts.iter().map(|c| &c.id).chain(
         scenario
             .sites
@@ -134,6 +138,14 @@ pub(crate) fn run_scenario_into(
     reuse_ids(
         &mut outcome.facility_ids,
         scenario.facilities.iter().map(|f| &f.id),
+    );
+    reuse_ids(
+        &mut outcome.collateral_ids,
+        scenario
+            .facilities
+            .iter()
+            .filter(|f| f.collateral.is_some())
+            .map(|f| &f.id),
     );
     reuse_ids(
         &mut outcome.covenant_ids,

@@ -73,6 +73,41 @@ pub(super) struct FacilityPlan {
     /// Whether a coverage covenant tests it: only then are its pledged revenue and debt
     /// service summed each quarter.
     pub(super) coverage_tested: bool,
+    /// Its collateral and borrowing base (spec §8.2), if it is secured.
+    pub(super) collateral: Option<CollateralPlan>,
+}
+
+/// A facility's collateral, prepared (spec §8.2).
+pub(super) struct CollateralPlan {
+    /// The facility's place among the collateralised ones (its ledger columns).
+    pub(super) index: usize,
+    /// `V(t)` for every month of the horizon.
+    pub(super) value: Vec<Decimal>,
+    /// `advance_pct/100`, when there is a borrowing base.
+    pub(super) advance_share: Option<Decimal>,
+    pub(super) from: i32,
+    pub(super) every: i32,
+}
+
+impl CollateralPlan {
+    /// Whether month `t` is a borrowing-base test month before `maturity` (spec §8.2, §8.7.8:
+    /// test months follow from `from` by `every` even when `from` is before 2025-01).
+    #[inline]
+    pub(super) fn tests_in(&self, t: i32, maturity: i32) -> bool {
+        t >= self.from && t < maturity && (t - self.from).rem_euclid(self.every) == 0
+    }
+}
+
+/// The income statement's month-invariant parts (spec §8.1): what depreciation, stock
+/// compensation and the book value are in each month does not depend on the ledger.
+pub(super) struct AccountingPlan {
+    pub(super) depreciation: Vec<Decimal>,
+    pub(super) stock_comp: Vec<Decimal>,
+    pub(super) book_value: Vec<Decimal>,
+    /// `1 − capitalised_interest_pct/100`, or `None` when nothing is capitalised.
+    pub(super) expensed_share: Option<Decimal>,
+    /// `tax_pct/100`, or `None` without tax.
+    pub(super) tax_share: Option<Decimal>,
 }
 
 pub(super) enum CovenantPlan {
@@ -87,6 +122,13 @@ pub(super) enum CovenantPlan {
     },
     MaxLeverage {
         max: Decimal,
+    },
+    MinInterestCoverage {
+        min: Decimal,
+    },
+    MaxLtv {
+        facility: usize,
+        max_pct: Decimal,
     },
 }
 
@@ -114,6 +156,14 @@ pub(super) struct Plan {
     pub(super) covenants: Vec<CovenantPlan>,
     /// Each covenant's first and last tested month (spec §7.2).
     pub(super) windows: Vec<(i32, i32)>,
+    /// The income statement (spec §8.1), with an `accounting` section.
+    pub(super) accounting: Option<AccountingPlan>,
+    /// `funding_gap.rate_pct / 1200` (spec §8.3), with a `funding_gap` section.
+    pub(super) gap_rate: Option<Decimal>,
+    /// How many facilities carry collateral.
+    pub(super) collateral_count: usize,
+    /// Whether an interest-coverage covenant is tested: only then is trailing interest summed.
+    pub(super) tests_interest_coverage: bool,
 }
 
 impl ContractPlan {
@@ -229,6 +279,7 @@ impl Plan {
             .collect();
         let market = PriceFactors::new(scenario, horizon)?;
         let mut sites = Vec::new();
+        let mut assets = Vec::with_capacity(scenario.sites.len());
         for site in &scenario.sites {
             let scheduled = site.online.index();
             let online = scheduled + partner_delay(scenario, site.partner.partner_id()).0;
@@ -248,7 +299,11 @@ impl Plan {
                 })
                 .map(|(index, _)| index)
                 .collect();
+            let mut paid_before_online = Vec::new();
             for (t, capex_part, reimbursement_part) in capex_parts(scenario, site, anchor) {
+                if t < online {
+                    paid_before_online.push((t, capex_part));
+                }
                 if let Ok(t) = usize::try_from(t)
                     && t < horizon
                 {
@@ -261,6 +316,11 @@ impl Plan {
                     }
                 }
             }
+            assets.push(SiteAsset {
+                online,
+                cost: site.mw * site.capex_per_mw,
+                paid_before_online,
+            });
             if let Some(added) = mw_added.get_mut(online.max(0) as usize) {
                 *added += site.mw;
             }
@@ -299,12 +359,34 @@ impl Plan {
             "fixed costs",
         )?;
 
+        let useful_life = scenario
+            .accounting
+            .as_ref()
+            .map_or(DEFAULT_USEFUL_LIFE_MONTHS, |accounting| {
+                accounting.useful_life_months.max(1) as i32
+            });
+        let mut collateral_count = 0;
         let sofr = scenario.rates.sofr_pct;
         let facilities = scenario
             .facilities
             .iter()
             .zip(funded_capex)
             .map(|(facility, funded_capex)| {
+                let collateral = match &facility.collateral {
+                    Some(collateral) => {
+                        collateral_count += 1;
+                        Some(collateral_plan(
+                            scenario,
+                            collateral,
+                            collateral_count - 1,
+                            &assets,
+                            &market,
+                            useful_life,
+                            horizon,
+                        )?)
+                    }
+                    None => None,
+                };
                 let annual_pct = match facility.rate {
                     Rate::Floating { spread_pct } => sofr + spread_pct,
                     Rate::Fixed { coupon_pct } => coupon_pct,
@@ -341,7 +423,7 @@ impl Plan {
                     .as_ref()
                     .zip(funded_capex)
                     .map(|(funds, base)| (funds.advance_pct / HUNDRED, base));
-                FacilityPlan {
+                Ok(FacilityPlan {
                     is_revolver: facility.kind == FacilityKind::Revolver,
                     monthly_rate: held_rate(annual_pct / TWELVE_HUNDRED),
                     commitment: facility.commitment,
@@ -356,11 +438,12 @@ impl Plan {
                     sweep_share: facility.sweep_pct / HUNDRED,
                     funded,
                     coverage_tested: coverage_tested(&facility.id),
-                }
+                    collateral,
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>, ModelError>>()?;
 
-        let covenants = scenario
+        let covenants: Vec<CovenantPlan> = scenario
             .covenants
             .iter()
             .map(|covenant| match &covenant.terms {
@@ -381,6 +464,13 @@ impl Plan {
                     min: *min,
                 },
                 CovenantTerms::MaxLeverage { max } => CovenantPlan::MaxLeverage { max: *max },
+                CovenantTerms::MinInterestCoverage { min } => {
+                    CovenantPlan::MinInterestCoverage { min: *min }
+                }
+                CovenantTerms::MaxLtv { facility, max_pct } => CovenantPlan::MaxLtv {
+                    facility: facility_index(facility).unwrap_or_default(),
+                    max_pct: *max_pct,
+                },
             })
             .collect();
         let windows = scenario
@@ -394,8 +484,23 @@ impl Plan {
             })
             .collect();
 
+        let accounting = scenario
+            .accounting
+            .as_ref()
+            .map(|accounting| accounting_plan(accounting, &assets, horizon));
+        let gap_rate = scenario
+            .funding_gap
+            .as_ref()
+            .map(|gap| held_rate(gap.rate_pct / TWELVE_HUNDRED));
+
         let cost_share = scenario.opex.cost_of_revenue_pct / HUNDRED;
         Ok(Self {
+            accounting,
+            gap_rate,
+            collateral_count,
+            tests_interest_coverage: covenants
+                .iter()
+                .any(|c| matches!(c, CovenantPlan::MinInterestCoverage { .. })),
             horizon,
             contracts,
             sites,
@@ -419,6 +524,141 @@ impl Plan {
             covenants,
         })
     }
+}
+
+/// The useful life that depreciates collateral without an `accounting` section (spec §8.2).
+const DEFAULT_USEFUL_LIFE_MONTHS: i32 = 72;
+
+/// A site's equipment as the income statement and the collateral see it (spec §8.1, §8.2).
+struct SiteAsset {
+    /// The effective online month `o'`.
+    online: i32,
+    /// `K = mw × capex_per_mw`.
+    cost: Decimal,
+    /// The capex parts paid before `o'`, as `(month, amount)`, those before 2025-01 included.
+    paid_before_online: Vec<(i32, Decimal)>,
+}
+
+impl SiteAsset {
+    /// Counted only when it comes online in the horizon's time: a site online before 2025-01
+    /// is in the opening book value or the opening collateral (spec §8.7.3).
+    fn counts(&self) -> bool {
+        self.online >= 0
+    }
+
+    /// Its book value at the end of month `t`: the capex paid to date before `o'`, then
+    /// `K × max(0, 1 − (t − o' + 1)/L)`, held at 1e-10.
+    fn value_at(&self, t: i32, life: i32) -> Decimal {
+        if t < self.online {
+            return self
+                .paid_before_online
+                .iter()
+                .filter(|(month, _)| *month <= t)
+                .map(|(_, amount)| *amount)
+                .sum();
+        }
+        let left = life - (t - self.online + 1);
+        if left <= 0 {
+            Decimal::ZERO
+        } else {
+            held_amount(self.cost * Decimal::from(left) / Decimal::from(life))
+        }
+    }
+}
+
+/// `amount × max(0, 1 − (t+1)/life)`: an opening pool run down straight-line from 2025-01.
+fn run_down(amount: Decimal, life: i32, t: i32) -> Decimal {
+    let left = life - (t + 1);
+    if left <= 0 || amount.is_zero() {
+        Decimal::ZERO
+    } else {
+        held_amount(amount * Decimal::from(left) / Decimal::from(life))
+    }
+}
+
+/// Depreciation, stock compensation and book value for each month (spec §8.1).
+fn accounting_plan(
+    accounting: &crate::model::scenario::Accounting,
+    assets: &[SiteAsset],
+    horizon: usize,
+) -> AccountingPlan {
+    let life = accounting.useful_life_months.max(1) as i32;
+    let opening_life = accounting.opening_life_left_months.max(1) as i32;
+    let opening_part =
+        held_amount(accounting.opening_book_value / Decimal::from(opening_life));
+    let mut depreciation = vec![Decimal::ZERO; horizon];
+    let mut book_value = Vec::with_capacity(horizon);
+    for (t, month_depreciation) in depreciation.iter_mut().enumerate() {
+        let ti = t as i32;
+        if ti < opening_life {
+            *month_depreciation += opening_part;
+        }
+        let mut book = run_down(accounting.opening_book_value, opening_life, ti);
+        for asset in assets.iter().filter(|asset| asset.counts()) {
+            if ti >= asset.online && ti < asset.online + life {
+                *month_depreciation += held_amount(asset.cost / Decimal::from(life));
+            }
+            book += asset.value_at(ti, life);
+        }
+        book_value.push(book);
+    }
+    let mut stock_comp = vec![accounting.stock_comp_monthly; horizon];
+    for charge in &accounting.stock_comp {
+        if let Ok(t) = usize::try_from(charge.month.index())
+            && t < horizon
+        {
+            stock_comp[t] += charge.amount;
+        }
+    }
+    let expensed_share = Decimal::ONE - accounting.capitalised_interest_pct / HUNDRED;
+    let tax_share = accounting.tax_pct / HUNDRED;
+    AccountingPlan {
+        depreciation,
+        stock_comp,
+        book_value,
+        expensed_share: (expensed_share != Decimal::ONE).then_some(expensed_share),
+        tax_share: (!tax_share.is_zero()).then_some(tax_share),
+    }
+}
+
+/// A facility's collateral value in each month and its borrowing-base terms (spec §8.2):
+/// `V(t) = P(t) × [opening_value × max(0, 1 − (t+1)/opening_life) + Σ B_j(t)]`.
+fn collateral_plan(
+    scenario: &Scenario,
+    collateral: &crate::model::scenario::Collateral,
+    index: usize,
+    assets: &[SiteAsset],
+    market: &PriceFactors,
+    life: i32,
+    horizon: usize,
+) -> Result<CollateralPlan, ModelError> {
+    let secured: Vec<&SiteAsset> = scenario
+        .sites
+        .iter()
+        .zip(assets)
+        .filter(|(site, asset)| collateral.sites.contains(&site.id) && asset.counts())
+        .map(|(_, asset)| asset)
+        .collect();
+    let opening_life = collateral.opening_life_months.max(1) as i32;
+    let mut value = Vec::with_capacity(horizon);
+    for t in 0..horizon {
+        let ti = t as i32;
+        let mut at_cost = run_down(collateral.opening_value, opening_life, ti);
+        for asset in &secured {
+            at_cost += asset.value_at(ti, life);
+        }
+        let marked = at_cost
+            .checked_mul(market.by_year[t / 12])
+            .ok_or_else(|| overflow(ti, "collateral value"))?;
+        value.push(held_amount(marked));
+    }
+    Ok(CollateralPlan {
+        index,
+        value,
+        advance_share: collateral.advance_pct.map(|pct| pct / HUNDRED),
+        from: collateral.from.index(),
+        every: collateral.every.max(1) as i32,
+    })
 }
 
 /// A site's capex and reimbursement parts as `(month, capex, reimbursement)`, around `anchor`
