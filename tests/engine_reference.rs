@@ -7,12 +7,12 @@ mod common;
 mod reference;
 
 use common::grid_value;
+use coreweave_whatif::model::Cell;
 use coreweave_whatif::model::SHIPPED_PRESETS;
 use coreweave_whatif::model::run_into;
 use coreweave_whatif::model::{
     LeverKind, LeverValue, Outcome, ValidScenario, levers, parse_preset, run, set_lever, validate,
 };
-use coreweave_whatif::model::Cell;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -73,15 +73,25 @@ fn close_enough(product: &Outcome, reference: &Outcome) -> Result<(), String> {
         ));
     }
     let names = product.column_names();
-    let near = |a: Decimal, b: Decimal| (a - b).abs() <= TOLERANCE * (Decimal::ONE + a.abs().max(b.abs()) / dec!(1000));
+    let near = |a: Decimal, b: Decimal| {
+        (a - b).abs() <= TOLERANCE * (Decimal::ONE + a.abs().max(b.abs()) / dec!(1000))
+    };
     for t in 0..product.months.len() {
-        for (k, (a, b)) in product.row_cells(t).into_iter().zip(reference.row_cells(t)).enumerate() {
+        for (k, (a, b)) in product
+            .row_cells(t)
+            .into_iter()
+            .zip(reference.row_cells(t))
+            .enumerate()
+        {
             let same = match (&a, &b) {
                 (Cell::Money(a), Cell::Money(b)) => near(*a, *b),
                 _ => a == b,
             };
             if !same {
-                return Err(format!("month {t}, {}: product {a:?}, reference {b:?}", names[k]));
+                return Err(format!(
+                    "month {t}, {}: product {a:?}, reference {b:?}",
+                    names[k]
+                ));
             }
         }
     }
@@ -105,7 +115,9 @@ fn close_enough(product: &Outcome, reference: &Outcome) -> Result<(), String> {
             .backtest
             .iter()
             .zip(&reference.backtest)
-            .all(|(x, y)| x.figure == y.figure && near(x.model, y.model) && near(x.error_pct, y.error_pct));
+            .all(|(x, y)| {
+                x.figure == y.figure && near(x.model, y.model) && near(x.error_pct, y.error_pct)
+            });
     if kpis_near {
         Ok(())
     } else {

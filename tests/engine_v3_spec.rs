@@ -83,7 +83,9 @@ fn depreciation_runs_from_each_sites_effective_online_month() {
     // 10 on the opening book value; from 2025-04 (t = 3) another 120 / 12 = 10.
     assert_eq!(
         depreciation,
-        decs(&["10", "10", "10", "20", "20", "20", "20", "20", "20", "20", "20", "20"]),
+        decs(&[
+            "10", "10", "10", "20", "20", "20", "20", "20", "20", "20", "20", "20"
+        ]),
         "opening 240 / 24 and site 120 / 12 from 2025-04"
     );
     // EBITDA 100 − depreciation; then − stock comp 2 (+5 in 2025-06); no interest, no tax.
@@ -95,7 +97,11 @@ fn depreciation_runs_from_each_sites_effective_online_month() {
         decs(&["88", "88", "88", "78", "78", "73"])[..],
         "less 2 a month of stock comp and 5 once in 2025-06"
     );
-    assert!(o.pnl.iter().all(|m| m.net_income == m.pre_tax_income && m.tax.is_zero()));
+    assert!(
+        o.pnl
+            .iter()
+            .all(|m| m.net_income == m.pre_tax_income && m.tax.is_zero())
+    );
 }
 
 #[test]
@@ -116,7 +122,10 @@ fn the_yearly_kpis_are_net_income_and_cost_per_revenue_dollar() {
     let o = outcome(BOOKS);
     // Net income: 88 × 3 + 78 × 9 − 5 = 961 on revenue 1,200.
     let year = &o.kpis.years[0];
-    assert_eq!((year.year, year.revenue, year.net_income), (2025, dec!(1200), dec!(961)));
+    assert_eq!(
+        (year.year, year.revenue, year.net_income),
+        (2025, dec!(1200), dec!(961))
+    );
     // (1200 − 961) / 1200 = 0.19916…
     assert_eq!(
         year.cost_per_revenue_dollar.map(|c| c.round_dp(6)),
@@ -151,10 +160,10 @@ fn the_income_statement_columns_appear_only_with_accounting() {
     assert!(without.kpis.years.is_empty() && without.pnl.is_empty());
 }
 
-/// $100M a month of revenue; a $1,200M loan at 10 % (10 a month of interest), due after the
+/// $100M a month of revenue; a $1,000M loan at 12 % (10 a month of interest), due after the
 /// horizon; 20 % of interest capitalised; 25 % tax.
 const TAXED: &str = r#"contracts: [(id: "c", customer: "C", total_value: "1200", start: "2025-01", term_months: 12)],
-        facilities: [(id: "loan", name: "Loan", kind: Term, opening_balance: "1200", commitment: "1200", rate: Fixed(coupon_pct: "10"), maturity: "2026-12")],
+        facilities: [(id: "loan", name: "Loan", kind: Term, opening_balance: "1000", commitment: "1000", rate: Fixed(coupon_pct: "12"), maturity: "2026-12")],
         accounting: (capitalised_interest_pct: "20", tax_pct: "25"),"#;
 
 #[test]
@@ -168,7 +177,11 @@ fn capitalised_interest_and_tax_follow_the_income_statement() {
     assert_eq!(m.tax, dec!(23), "25 % of 92");
     assert_eq!(m.net_income, dec!(69));
     // Tax is cash: 1000 + 12 × (100 − 10 − 23) = 1804.
-    assert_eq!(o.months[11].cash, dec!(1804), "cash pays interest 10 and tax 23 a month");
+    assert_eq!(
+        o.months[11].cash,
+        dec!(1804),
+        "cash pays interest 10 and tax 23 a month"
+    );
 }
 
 #[test]
@@ -196,7 +209,7 @@ fn interest_coverage_divides_trailing_ebitda_by_interest_expense() {
     // Without accounting it divides by cash interest: 300 / 30 = 10x, exactly at the minimum.
     let cash_interest = outcome(
         r#"contracts: [(id: "c", customer: "C", total_value: "1200", start: "2025-01", term_months: 12)],
-        facilities: [(id: "loan", name: "Loan", kind: Term, opening_balance: "1200", commitment: "1200", rate: Fixed(coupon_pct: "10"), maturity: "2026-12")],
+        facilities: [(id: "loan", name: "Loan", kind: Term, opening_balance: "1000", commitment: "1000", rate: Fixed(coupon_pct: "12"), maturity: "2026-12")],
         covenants: [(id: "icr", name: "Interest cover", terms: MinInterestCoverage(min: "10"))],"#,
     );
     let test = cash_interest.covenant(2, 0).expect("tested");
@@ -225,7 +238,9 @@ fn collateral_value_is_the_sites_cost_run_down_over_the_life() {
     // 120 × 11/12, 10/12, … , 0.
     assert_eq!(
         value,
-        decs(&["110", "100", "90", "80", "70", "60", "50", "40", "30", "20", "10", "0"])
+        decs(&[
+            "110", "100", "90", "80", "70", "60", "50", "40", "30", "20", "10", "0"
+        ])
     );
 }
 
@@ -236,13 +251,21 @@ fn the_borrowing_base_prepays_what_the_balance_exceeds() {
     // Tests at t = 2, 5, 8, 11: 100 − 50 % × 90 = 55; 45 − 30 = 15; 30 − 15 = 15; 15 − 0 = 15.
     assert_eq!(
         prepay,
-        decs(&["0", "0", "55", "0", "0", "15", "0", "0", "15", "0", "0", "15"])
+        decs(&[
+            "0", "0", "55", "0", "0", "15", "0", "0", "15", "0", "0", "15"
+        ])
     );
     assert_eq!(
         balance(&o, 0),
-        decs(&["100", "100", "45", "45", "45", "30", "30", "30", "15", "15", "15", "0"])
+        decs(&[
+            "100", "100", "45", "45", "45", "30", "30", "30", "15", "15", "15", "0"
+        ])
     );
-    assert_eq!(o.months[2].principal, dec!(55), "the prepayment is principal");
+    assert_eq!(
+        o.months[2].principal,
+        dec!(55),
+        "the prepayment is principal"
+    );
     // Paid from cash: 1000 − 120 of capex (paid in 2024, dropped) … only the prepayments.
     assert_eq!(o.months[11].cash, dec!(900), "1000 − 100 repaid");
     assert!(o.column_names().contains(&"f.collateral_prepay".to_owned()));
@@ -256,7 +279,10 @@ fn falling_rental_prices_shrink_the_collateral_and_force_repayment() {
     assert_eq!(value[2], dec!(45));
     assert_eq!(prepay[2], dec!(77.5));
     // A 50 % yearly decline moves nothing in 2025 (the first model year), as §6.2 compounds.
-    let declining = outcome(&secured("", r#"market: (price_decline_pct_per_year: "50"),"#));
+    let declining = outcome(&secured(
+        "",
+        r#"market: (price_decline_pct_per_year: "50"),"#,
+    ));
     assert_eq!(collateral_column(&declining, "f").1[2], dec!(55));
 }
 
@@ -357,7 +383,11 @@ fn reported_losses_compare_on_their_magnitude() {
             .error_pct
     };
     assert_eq!(row(ReportedFigure::NetIncomeQuarter), dec!(10));
-    assert_eq!(row(ReportedFigure::AdjustedOperatingIncomeQuarter), dec!(-10), "270 vs 300");
+    assert_eq!(
+        row(ReportedFigure::AdjustedOperatingIncomeQuarter),
+        dec!(-10),
+        "270 vs 300"
+    );
     let loss = outcome(&format!(
         r#"{}
         reported: [(month: "2025-03", net_income_quarter: "-300")],"#,
@@ -375,7 +405,10 @@ fn validation_names_the_field_of_every_section_8_rule() {
         r#"{facility}
         covenants: [(id: "ltv", name: "LTV", terms: MaxLtv(facility: "f", max_pct: "80"))],"#
     ));
-    assert!(error.contains("ltv.facility") && error.contains("no `collateral`"), "{error}");
+    assert!(
+        error.contains("ltv.facility") && error.contains("no `collateral`"),
+        "{error}"
+    );
 
     let error = refused(r#"reported: [(month: "2025-03", net_income_quarter: "-10")],"#);
     assert!(
@@ -404,7 +437,10 @@ fn validation_names_the_field_of_every_section_8_rule() {
     let error = refused(
         r#"facilities: [(id: "r", name: "R", kind: Revolver, opening_balance: "0", commitment: "10", rate: Fixed(coupon_pct: "5"), maturity: "2026-12", collateral: (sites: []))],"#,
     );
-    assert!(error.contains("r.collateral") && error.contains("revolver"), "{error}");
+    assert!(
+        error.contains("r.collateral") && error.contains("revolver"),
+        "{error}"
+    );
 
     let error = refused(
         r#"sites: [(id: "s", mw: "1", online: "2025-06", capex_per_mw: "1")],
@@ -413,7 +449,10 @@ fn validation_names_the_field_of_every_section_8_rule() {
             (id: "b", name: "B", kind: Term, opening_balance: "1", commitment: "1", rate: Fixed(coupon_pct: "5"), maturity: "2026-12", collateral: (sites: ["s"])),
         ],"#,
     );
-    assert!(error.contains("b.collateral.sites") && error.contains("already secures `a`"), "{error}");
+    assert!(
+        error.contains("b.collateral.sites") && error.contains("already secures `a`"),
+        "{error}"
+    );
 
     let error = refused(r#"accounting: (useful_life_months: 6),"#);
     assert!(error.contains("accounting.useful_life_months"), "{error}");
@@ -424,7 +463,8 @@ fn validation_names_the_field_of_every_section_8_rule() {
 
 #[test]
 fn a_file_that_uses_section_8_must_say_format_version_3() {
-    let text = scenario_text(r#"accounting: (tax_pct: "0"),"#).replace("format_version: 3", "format_version: 2");
+    let text = scenario_text(r#"accounting: (tax_pct: "0"),"#)
+        .replace("format_version: 3", "format_version: 2");
     let error = parse_preset(&text).expect_err("a v2 file with accounting is refused");
     assert!(error.to_string().contains('3'), "{error}");
     for extra in [

@@ -94,7 +94,7 @@ impl From<ValidationError> for PresetError {
 pub const DEFAULT_PRESET: &str = include_str!("../../presets/s1-base.ron");
 
 /// Every shipped preset, as `(file stem, RON text)`, default first.
-pub const SHIPPED_PRESETS: [(&str, &str); 7] = [
+pub const SHIPPED_PRESETS: [(&str, &str); 8] = [
     ("s1-base", DEFAULT_PRESET),
     (
         "ipo-as-priced",
@@ -113,6 +113,10 @@ pub const SHIPPED_PRESETS: [(&str, &str); 7] = [
     (
         "galaxy-helios-2026",
         include_str!("../../presets/galaxy-helios-2026.ron"),
+    ),
+    (
+        "short-lived-gpus",
+        include_str!("../../presets/short-lived-gpus.ron"),
     ),
 ];
 

@@ -399,7 +399,9 @@ pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError
                 } else if let Some(other) = secured_by.insert(site.as_str(), id.as_str()) {
                     issue(
                         format!("{id}.collateral.sites"),
-                        format!("`{site}` already secures `{other}`; a site secures one facility only"),
+                        format!(
+                            "`{site}` already secures `{other}`; a site secures one facility only"
+                        ),
                     );
                 }
             }
@@ -548,7 +550,10 @@ pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError
                     );
                 }
             } else if value <= Decimal::ZERO {
-                issue(field_path.clone(), "a reported figure must be above 0".into());
+                issue(
+                    field_path.clone(),
+                    "a reported figure must be above 0".into(),
+                );
             }
             if figure.is_quarterly() && (t % 3 != 2 || t < 2) {
                 issue(

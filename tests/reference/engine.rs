@@ -9,10 +9,10 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 use coreweave_whatif::model::{
-    Amortization, BacktestRow, Breach, CORE_SCIENTIFIC_ID, CovenantKind, CovenantKpi,
-    CovenantTerms, CovenantTest, DelayPolicy, FacilityKind, FacilityMonth, Kpis, Month, MonthRow,
-    Outcome, PnlMonth, Rate, Reported, ReportedFigure, Scenario, Site, ValidScenario, YearKpi,
-    figure_at, mean_absolute_error_pct, pnl_figure_at, CollateralMonth,
+    Amortization, BacktestRow, Breach, CORE_SCIENTIFIC_ID, CollateralMonth, CovenantKind,
+    CovenantKpi, CovenantTerms, CovenantTest, DelayPolicy, FacilityKind, FacilityMonth, Kpis,
+    Month, MonthRow, Outcome, PnlMonth, Rate, Reported, ReportedFigure, Scenario, Site,
+    ValidScenario, YearKpi, figure_at, mean_absolute_error_pct, pnl_figure_at,
 };
 
 use super::v3;
@@ -777,8 +777,12 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                 paid += sweep;
             }
             // §8.2 The borrowing base, on the balance after everything above.
-            let prepay =
-                v3::borrowing_base_prepay(scenario, &scenario.facilities[f], opening - paid + draw, ti);
+            let prepay = v3::borrowing_base_prepay(
+                scenario,
+                &scenario.facilities[f],
+                opening - paid + draw,
+                ti,
+            );
             if prepay > Decimal::ZERO {
                 paid += prepay;
                 prepaid_now[f] = prepay;
@@ -880,7 +884,8 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
             trailing_ebitda -= months[t - 12].ebitda;
         }
         let quarter_end = t % 3 == 2;
-        for (k, (covenant, &(from, until))) in plan.covenants.iter().zip(&plan.windows).enumerate() {
+        for (k, (covenant, &(from, until))) in plan.covenants.iter().zip(&plan.windows).enumerate()
+        {
             if ti < from || ti > until {
                 // Outside its window a covenant is not tested at all.
                 covenant_tests.push(None);
@@ -890,25 +895,48 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
             match &scenario.covenants[k].terms {
                 CovenantTerms::MinInterestCoverage { min } => {
                     let first = (t + 1).saturating_sub(12);
-                    let ebitda_sum: Decimal = months[first..].iter().map(|row| row.ebitda).sum::<Decimal>() + ebitda;
+                    let ebitda_sum: Decimal = months[first..]
+                        .iter()
+                        .map(|row| row.ebitda)
+                        .sum::<Decimal>()
+                        + ebitda;
                     let interest_sum: Decimal = if scenario.accounting.is_some() {
-                        pnl[first..=t].iter().map(|month| month.interest_expense).sum()
+                        pnl[first..=t]
+                            .iter()
+                            .map(|month| month.interest_expense)
+                            .sum()
                     } else {
-                        months[first..].iter().map(|row| row.interest).sum::<Decimal>() + interest_for_coverage
+                        months[first..]
+                            .iter()
+                            .map(|row| row.interest)
+                            .sum::<Decimal>()
+                            + interest_for_coverage
                     };
                     let test = (quarter_end && interest_sum >= DUST).then(|| {
                         let value = ebitda_sum / interest_sum;
                         let headroom_pct = (value / *min - Decimal::ONE) * HUNDRED;
-                        reference_test(CovenantKind::MinInterestCoverage, Some(value), *min, headroom_pct)
+                        reference_test(
+                            CovenantKind::MinInterestCoverage,
+                            Some(value),
+                            *min,
+                            headroom_pct,
+                        )
                     });
                     covenant_tests.push(test);
                     continue;
                 }
                 CovenantTerms::MaxLtv { facility, max_pct } => {
-                    let f = scenario.facilities.iter().position(|x| &x.id == facility).unwrap_or(0);
+                    let f = scenario
+                        .facilities
+                        .iter()
+                        .position(|x| &x.id == facility)
+                        .unwrap_or(0);
                     let balance = balances[f];
                     let test = (quarter_end && balance >= DUST).then(|| {
-                        let collateral = scenario.facilities[f].collateral.as_ref().expect("validated");
+                        let collateral = scenario.facilities[f]
+                            .collateral
+                            .as_ref()
+                            .expect("validated");
                         let value = v3::collateral_value(scenario, collateral, ti);
                         if value > Decimal::ZERO {
                             let ltv = balance / value * HUNDRED;
@@ -988,7 +1016,10 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
             covenant_tests.push(test);
         }
         for &f in &collateralised {
-            let collateral = scenario.facilities[f].collateral.as_ref().expect("collateralised");
+            let collateral = scenario.facilities[f]
+                .collateral
+                .as_ref()
+                .expect("collateralised");
             collateral_months.push(CollateralMonth {
                 value: v3::collateral_value(scenario, collateral, ti),
                 prepay: prepaid_now[f],
@@ -1022,7 +1053,9 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
     if scenario.accounting.is_some() {
         let mut year = v3::year_of(0);
         loop {
-            let in_year: Vec<usize> = (0..horizon).filter(|&t| v3::year_of(t as i32) == year).collect();
+            let in_year: Vec<usize> = (0..horizon)
+                .filter(|&t| v3::year_of(t as i32) == year)
+                .collect();
             if in_year.is_empty() {
                 break;
             }
@@ -1032,7 +1065,8 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                 year,
                 revenue,
                 net_income,
-                cost_per_revenue_dollar: (!revenue.is_zero()).then(|| (revenue - net_income) / revenue),
+                cost_per_revenue_dollar: (!revenue.is_zero())
+                    .then(|| (revenue - net_income) / revenue),
             });
             year += 1;
         }

@@ -6,9 +6,7 @@
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use coreweave_whatif::model::{
-    Accounting, Collateral, Facility, Month, PnlMonth, Scenario, Site,
-};
+use coreweave_whatif::model::{Accounting, Collateral, Facility, Month, PnlMonth, Scenario, Site};
 
 const HUNDRED: Decimal = dec!(100);
 

@@ -607,7 +607,8 @@ impl<'a> MonthState<'a> {
                     ))
                 }
                 CovenantPlan::MaxLtv { facility, max_pct }
-                    if quarter_end && self.s.balances[facility] >= DUST => {
+                    if quarter_end && self.s.balances[facility] >= DUST =>
+                {
                     let balance = self.s.balances[facility];
                     let value = plan.facilities[facility]
                         .collateral

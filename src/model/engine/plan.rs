@@ -584,8 +584,7 @@ fn accounting_plan(
 ) -> AccountingPlan {
     let life = accounting.useful_life_months.max(1) as i32;
     let opening_life = accounting.opening_life_left_months.max(1) as i32;
-    let opening_part =
-        held_amount(accounting.opening_book_value / Decimal::from(opening_life));
+    let opening_part = held_amount(accounting.opening_book_value / Decimal::from(opening_life));
     let mut depreciation = vec![Decimal::ZERO; horizon];
     let mut book_value = Vec::with_capacity(horizon);
     for (t, month_depreciation) in depreciation.iter_mut().enumerate() {

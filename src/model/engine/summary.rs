@@ -182,8 +182,12 @@ pub(super) fn summarise(
 pub(super) fn income_years(months: &[MonthRow], pnl: &[PnlMonth], years: &mut Vec<YearKpi>) {
     years.clear();
     for (months, pnl) in months.chunks(12).zip(pnl.chunks(12)) {
-        let Some(first) = months.first() else { continue };
-        let revenue = months.iter().fold(Decimal::ZERO, |sum, row| add(sum, row.revenue));
+        let Some(first) = months.first() else {
+            continue;
+        };
+        let revenue = months
+            .iter()
+            .fold(Decimal::ZERO, |sum, row| add(sum, row.revenue));
         let net_income = pnl
             .iter()
             .fold(Decimal::ZERO, |sum, month| add(sum, month.net_income));
