@@ -304,9 +304,14 @@ fn without_accounting_collateral_runs_down_over_seventy_two_months() {
     let text = secured("", "").replace("accounting: (useful_life_months: 12),", "");
     let o = outcome(&text);
     let (value, _) = collateral_column(&o, "f");
-    // 120 × (1 − 1/72) = 118.333…, held at 1e-10.
+    // Cost less the depreciation posted: 120 / 72 = 1.6666666667 (held at 1e-10) a month, so
+    // 118.3333333333 after a month and 120 − 6 × 1.6666666667 = 109.9999999998 after six.
     assert_eq!(value[0], dec!(118.3333333333));
-    assert_eq!(value[5], dec!(110), "120 × 66/72");
+    assert_eq!(
+        value[5],
+        dec!(109.9999999998),
+        "120 × 66/72, less the rounding of 120/72"
+    );
 }
 
 #[test]

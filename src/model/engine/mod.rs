@@ -110,6 +110,13 @@ pub(crate) fn run_scenario_into(
         .stream_revenue
         .reserve(horizon * (plan.contracts.len() + plan.sites.len()));
     outcome.covenants.reserve(horizon * plan.covenants.len());
+    if plan.accounting.is_some() {
+        outcome.pnl.reserve(horizon);
+    }
+    if plan.gap_rate.is_some() {
+        outcome.gap_interest.reserve(horizon);
+    }
+    outcome.collateral.reserve(horizon * plan.collateral_count);
 
     SCRATCH.with_borrow_mut(|scratch| {
         let mut state = MonthState::open(&plan, scenario.opening.cash, outcome, scratch);

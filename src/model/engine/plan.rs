@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::exact::mul;
+use super::exact::{add, mul, sub};
 use super::{HUNDRED, ModelError, TWELVE_HUNDRED, held_amount, held_rate, overflow};
 use crate::model::month::Month;
 use crate::model::scenario::{
@@ -279,7 +279,16 @@ impl Plan {
             .collect();
         let market = PriceFactors::new(scenario, horizon)?;
         let mut sites = Vec::new();
-        let mut assets = Vec::with_capacity(scenario.sites.len());
+        // The sites as property (spec §8.1, §8.2), only when something reads them.
+        let uses_assets = scenario.accounting.is_some()
+            || scenario.facilities.iter().any(|f| f.collateral.is_some());
+        let useful_life = scenario
+            .accounting
+            .as_ref()
+            .map_or(DEFAULT_USEFUL_LIFE_MONTHS, |accounting| {
+                accounting.useful_life_months.max(1) as i32
+            });
+        let mut assets = Vec::new();
         for site in &scenario.sites {
             let scheduled = site.online.index();
             let online = scheduled + partner_delay(scenario, site.partner.partner_id()).0;
@@ -301,7 +310,7 @@ impl Plan {
                 .collect();
             let mut paid_before_online = Vec::new();
             for (t, capex_part, reimbursement_part) in capex_parts(scenario, site, anchor) {
-                if t < online {
+                if uses_assets && t < online {
                     paid_before_online.push((t, capex_part));
                 }
                 if let Ok(t) = usize::try_from(t)
@@ -316,11 +325,14 @@ impl Plan {
                     }
                 }
             }
-            assets.push(SiteAsset {
-                online,
-                cost: site.mw * site.capex_per_mw,
-                paid_before_online,
-            });
+            if uses_assets {
+                assets.push(SiteAsset::new(
+                    online,
+                    site.mw * site.capex_per_mw,
+                    paid_before_online,
+                    useful_life,
+                ));
+            }
             if let Some(added) = mw_added.get_mut(online.max(0) as usize) {
                 *added += site.mw;
             }
@@ -359,12 +371,6 @@ impl Plan {
             "fixed costs",
         )?;
 
-        let useful_life = scenario
-            .accounting
-            .as_ref()
-            .map_or(DEFAULT_USEFUL_LIFE_MONTHS, |accounting| {
-                accounting.useful_life_months.max(1) as i32
-            });
         let mut collateral_count = 0;
         let sofr = scenario.rates.sofr_pct;
         let facilities = scenario
@@ -381,7 +387,6 @@ impl Plan {
                             collateral_count - 1,
                             &assets,
                             &market,
-                            useful_life,
                             horizon,
                         )?)
                     }
@@ -537,42 +542,72 @@ struct SiteAsset {
     cost: Decimal,
     /// The capex parts paid before `o'`, as `(month, amount)`, those before 2025-01 included.
     paid_before_online: Vec<(i32, Decimal)>,
+    /// The useful life `L`, months.
+    life: i32,
+    /// `K / L`, held at 1e-10: the depreciation of each month of the life.
+    monthly_depreciation: Decimal,
 }
 
 impl SiteAsset {
+    fn new(online: i32, cost: Decimal, paid_before_online: Vec<(i32, Decimal)>, life: i32) -> Self {
+        Self {
+            online,
+            cost,
+            paid_before_online,
+            life,
+            monthly_depreciation: held_amount(cost / Decimal::from(life)),
+        }
+    }
+
     /// Counted only when it comes online in the horizon's time: a site online before 2025-01
     /// is in the opening book value or the opening collateral (spec §8.7.3).
     fn counts(&self) -> bool {
         self.online >= 0
     }
 
-    /// Its book value at the end of month `t`: the capex paid to date before `o'`, then
-    /// `K × max(0, 1 − (t − o' + 1)/L)`, held at 1e-10.
-    fn value_at(&self, t: i32, life: i32) -> Decimal {
-        if t < self.online {
-            return self
-                .paid_before_online
-                .iter()
-                .filter(|(month, _)| *month <= t)
-                .map(|(_, amount)| *amount)
-                .sum();
+    /// Adds its value at the end of each month to `values`: the capex paid to date before
+    /// `o'`, then its cost less the depreciation posted (`K − k × K/L` after `k` months), and
+    /// nothing once the life is over (the residue of holding `K/L` at 1e-10 is written off in
+    /// the last month). One pass of additions: the plan runs once per run, the analyses' many.
+    fn add_values(&self, values: &mut [Decimal]) {
+        let before_online = values.len().min(self.online.max(0) as usize);
+        // The parts in month order, summed as the months pass.
+        let mut parts = self.paid_before_online.clone();
+        parts.sort_by_key(|(month, _)| *month);
+        let mut parts = parts.into_iter().peekable();
+        let mut paid = Decimal::ZERO;
+        for (t, value) in values[..before_online].iter_mut().enumerate() {
+            while let Some((_, amount)) = parts.next_if(|(month, _)| *month <= t as i32) {
+                paid = add(paid, amount);
+            }
+            if !paid.is_zero() {
+                *value = add(*value, paid);
+            }
         }
-        let left = life - (t - self.online + 1);
-        if left <= 0 {
-            Decimal::ZERO
-        } else {
-            held_amount(self.cost * Decimal::from(left) / Decimal::from(life))
+        let mut left = self.cost;
+        for (k, value) in values[before_online..].iter_mut().enumerate() {
+            if k as i32 + 1 >= self.life {
+                break;
+            }
+            left = sub(left, self.monthly_depreciation);
+            *value = add(*value, left);
         }
     }
 }
 
-/// `amount × max(0, 1 − (t+1)/life)`: an opening pool run down straight-line from 2025-01.
-fn run_down(amount: Decimal, life: i32, t: i32) -> Decimal {
-    let left = life - (t + 1);
-    if left <= 0 || amount.is_zero() {
-        Decimal::ZERO
-    } else {
-        held_amount(amount * Decimal::from(left) / Decimal::from(life))
+/// Adds to each month of `values` an opening pool's value at the month's end: `amount` less
+/// `per_month` for each month to date, nothing once `life` months have passed.
+fn add_run_down(values: &mut [Decimal], amount: Decimal, per_month: Decimal, life: i32) {
+    if amount.is_zero() {
+        return;
+    }
+    let mut left = amount;
+    for (t, value) in values.iter_mut().enumerate() {
+        if t as i32 + 1 >= life {
+            break;
+        }
+        left = sub(left, per_month);
+        *value = add(*value, left);
     }
 }
 
@@ -582,24 +617,26 @@ fn accounting_plan(
     assets: &[SiteAsset],
     horizon: usize,
 ) -> AccountingPlan {
-    let life = accounting.useful_life_months.max(1) as i32;
     let opening_life = accounting.opening_life_left_months.max(1) as i32;
     let opening_part = held_amount(accounting.opening_book_value / Decimal::from(opening_life));
     let mut depreciation = vec![Decimal::ZERO; horizon];
-    let mut book_value = Vec::with_capacity(horizon);
-    for (t, month_depreciation) in depreciation.iter_mut().enumerate() {
-        let ti = t as i32;
-        if ti < opening_life {
-            *month_depreciation += opening_part;
+    for month in depreciation.iter_mut().take(opening_life as usize) {
+        *month = opening_part;
+    }
+    let mut book_value = vec![Decimal::ZERO; horizon];
+    add_run_down(
+        &mut book_value,
+        accounting.opening_book_value,
+        opening_part,
+        opening_life,
+    );
+    for asset in assets.iter().filter(|asset| asset.counts()) {
+        let first = (asset.online as usize).min(horizon);
+        let last = (asset.online + asset.life).max(0) as usize;
+        for month in &mut depreciation[first..last.min(horizon)] {
+            *month = add(*month, asset.monthly_depreciation);
         }
-        let mut book = run_down(accounting.opening_book_value, opening_life, ti);
-        for asset in assets.iter().filter(|asset| asset.counts()) {
-            if ti >= asset.online && ti < asset.online + life {
-                *month_depreciation += held_amount(asset.cost / Decimal::from(life));
-            }
-            book += asset.value_at(ti, life);
-        }
-        book_value.push(book);
+        asset.add_values(&mut book_value);
     }
     let mut stock_comp = vec![accounting.stock_comp_monthly; horizon];
     for charge in &accounting.stock_comp {
@@ -628,28 +665,34 @@ fn collateral_plan(
     index: usize,
     assets: &[SiteAsset],
     market: &PriceFactors,
-    life: i32,
     horizon: usize,
 ) -> Result<CollateralPlan, ModelError> {
-    let secured: Vec<&SiteAsset> = scenario
+    let opening_life = collateral.opening_life_months.max(1) as i32;
+    let opening_part = held_amount(collateral.opening_value / Decimal::from(opening_life));
+    let mut value = vec![Decimal::ZERO; horizon];
+    add_run_down(
+        &mut value,
+        collateral.opening_value,
+        opening_part,
+        opening_life,
+    );
+    for (_, asset) in scenario
         .sites
         .iter()
         .zip(assets)
         .filter(|(site, asset)| collateral.sites.contains(&site.id) && asset.counts())
-        .map(|(_, asset)| asset)
-        .collect();
-    let opening_life = collateral.opening_life_months.max(1) as i32;
-    let mut value = Vec::with_capacity(horizon);
-    for t in 0..horizon {
-        let ti = t as i32;
-        let mut at_cost = run_down(collateral.opening_value, opening_life, ti);
-        for asset in &secured {
-            at_cost += asset.value_at(ti, life);
+    {
+        asset.add_values(&mut value);
+    }
+    // At the listed prices (a factor of exactly 1) the value at cost is the value.
+    for (t, month_value) in value.iter_mut().enumerate() {
+        let factor = market.by_year[t / 12];
+        if factor != Decimal::ONE && !month_value.is_zero() {
+            let marked = month_value
+                .checked_mul(factor)
+                .ok_or_else(|| overflow(t as i32, "collateral value"))?;
+            *month_value = held_amount(marked);
         }
-        let marked = at_cost
-            .checked_mul(market.by_year[t / 12])
-            .ok_or_else(|| overflow(ti, "collateral value"))?;
-        value.push(held_amount(marked));
     }
     Ok(CollateralPlan {
         index,
