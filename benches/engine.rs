@@ -4,6 +4,8 @@
 //! Each preset is run three ways: `run` (a fresh outcome), `run_into` (buffers reused, as the
 //! analyses do) and the Decimal reference engine of `tests/reference/` (the engine before the
 //! fixed-point loop), so before and after are measured in one process, under the same load.
+//! The v1 fixtures are run too: inputs that never change, so a change of the engine shows apart
+//! from a change of the presets.
 
 use std::hint::black_box;
 
@@ -31,6 +33,24 @@ fn engine(c: &mut Criterion) {
         });
         c.bench_function(&format!("reference {stem}"), |b| {
             b.iter(|| reference::engine::run(black_box(&valid)))
+        });
+    }
+
+    // The v1 files as they shipped (`tests/fixtures/v1/`): the same inputs in every version of
+    // the engine, so a change of engine is measured apart from a change of presets.
+    for stem in ["s1-base", "actual-2025"] {
+        let path = format!(
+            "{}/tests/fixtures/v1/{stem}.ron",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            panic!("{path} is missing");
+        };
+        let Ok(valid) = parse_preset(&text) else {
+            panic!("{path} is invalid");
+        };
+        c.bench_function(&format!("run v1 fixture {stem}"), |b| {
+            b.iter(|| run(black_box(&valid)))
         });
     }
 

@@ -17,8 +17,8 @@ fn actual_2025_backtests_h1_within_ten_percent() {
     let o = outcome("actual-2025");
     assert_eq!(
         o.backtest.len(),
-        7,
-        "Q1 and Q2 2025: revenue, cash, debt, power"
+        13,
+        "Q1 and Q2 2025: revenue, cash, debt, power, net income, adjusted operating income, interest expense"
     );
     let mean = o.kpis.backtest_error_pct.expect("reports figures");
     assert!(mean < dec!(10), "mean absolute error {mean} %");
@@ -112,4 +112,79 @@ fn a_gpu_price_crash_keeps_2025_and_reprices_capacity_from_2026() {
     );
     assert!(crash.kpis.ending_cash < actual.kpis.ending_cash);
     assert!(crash.kpis.funding_need > actual.kpis.funding_need);
+}
+
+#[test]
+fn actual_2025_backtests_h1_net_loss_and_adjusted_operating_income_within_fifteen_percent() {
+    let o = outcome("actual-2025");
+    for figure in [
+        ReportedFigure::NetIncomeQuarter,
+        ReportedFigure::AdjustedOperatingIncomeQuarter,
+    ] {
+        let rows: Vec<_> = o
+            .backtest
+            .iter()
+            .filter(|row| row.figure == figure)
+            .collect();
+        assert_eq!(rows.len(), 2, "{figure:?} in Q1 and Q2 2025");
+        for row in rows {
+            assert!(
+                row.error_pct.abs() <= dec!(15),
+                "{} {}: reported {} model {} error {} %",
+                row.month,
+                row.figure.field(),
+                row.reported,
+                row.model,
+                row.error_pct
+            );
+        }
+    }
+    // A loss in 2025, and every dollar of revenue cost more than a dollar.
+    let year = &o.kpis.years[0];
+    assert_eq!(year.year, 2025);
+    assert!(year.net_income < Decimal::ZERO);
+    assert!(
+        year.cost_per_revenue_dollar
+            .is_some_and(|cost| cost > Decimal::ONE)
+    );
+}
+
+#[test]
+fn short_lived_gpus_deepen_the_loss_and_the_borrowing_base_takes_cash() {
+    let actual = outcome("actual-2025");
+    let short = outcome("short-lived-gpus");
+    assert!(short.kpis.years[0].net_income < actual.kpis.years[0].net_income);
+    let k = short
+        .collateral_ids
+        .iter()
+        .position(|id| id == "ddtl1")
+        .expect("DDTL 1.0 is secured");
+    let prepaid = |o: &Outcome| -> Decimal {
+        (0..o.months.len())
+            .map(|t| o.collateral_month(t, k).prepay)
+            .sum()
+    };
+    assert!(
+        prepaid(&short) > prepaid(&actual),
+        "the collateral test bites"
+    );
+    // 2025-03 is the first test: DDTL 1.0's GPUs are worth less than its balance over 85 %.
+    assert!(short.collateral_month(2, k).prepay > Decimal::ZERO);
+}
+
+#[test]
+fn on_short_lived_gpus_the_price_decline_moves_debt_service() {
+    use coreweave_whatif::model::{set_lever_text, validate};
+    let mut scenario = parse_preset(shipped("short-lived-gpus"))
+        .expect("valid")
+        .into_scenario();
+    let base = run(&validate(scenario.clone()).expect("valid")).expect("runs");
+    set_lever_text(&mut scenario, "market.price_decline_pct_per_year", "50").expect("lever");
+    let steeper = run(&validate(scenario).expect("valid")).expect("runs");
+    let principal =
+        |o: &Outcome| -> Decimal { o.months.iter().map(|row| row.principal).take(24).sum() };
+    assert!(
+        principal(&steeper) > principal(&base),
+        "faster price falls shrink the borrowing base and force repayment in 2026"
+    );
 }

@@ -259,7 +259,7 @@ fn backtest_prints_every_reported_figure_beside_the_models() {
     let text = stdout(&["backtest", ACTUAL_2025]);
     let lines: Vec<&str> = text.lines().collect();
     assert!(
-        lines[0].contains("the model beside 7 reported figures"),
+        lines[0].contains("the model beside 13 reported figures"),
         "{text}"
     );
     assert!(
@@ -301,7 +301,7 @@ fn backtest_json_has_rows_and_the_mean_and_follows_set() {
     let json: Value = serde_json::from_str(&stdout(&["backtest", ACTUAL_2025, "--format", "json"]))
         .expect("json");
     let rows = json["rows"].as_array().expect("rows");
-    assert_eq!(rows.len(), 7);
+    assert_eq!(rows.len(), 13);
     assert_eq!(rows[0]["month"], "2025-03");
     assert_eq!(rows[0]["figure"], "revenue_quarter");
     assert_eq!(rows[0]["reported"], "981.6");

@@ -52,6 +52,7 @@ fn term_loan(id: &str, balance: Decimal, rate: Rate, maturity: &str) -> Facility
         maturity: m(maturity),
         sweep_pct: Decimal::ZERO,
         funds: None,
+        collateral: None,
     }
 }
 

@@ -458,7 +458,7 @@ fn a_newer_format_is_refused_before_anything_else() {
     ));
     // A declared version never lowers the base's.
     let older = parse_preset(r#"(extends: "s1-base", meta: (format_version: 1))"#).expect("ok");
-    assert_eq!(older.scenario().meta.format_version, 2);
+    assert_eq!(older.scenario().meta.format_version, 3);
 }
 
 #[test]

@@ -32,17 +32,17 @@ fn the_complete_example_parses_runs_and_warns_about_nothing() {
     let text = example();
     let valid = parse_preset(&text).unwrap_or_else(|err| panic!("the example: {err}"));
     let scenario = valid.scenario();
-    assert_eq!(scenario.meta.format_version, 2);
+    assert_eq!(scenario.meta.format_version, 3);
     assert_eq!(
         scenario.required_format_version(),
-        2,
-        "the example shows v2 fields"
+        3,
+        "the example shows v3 fields"
     );
     let outcome = run(&valid).unwrap_or_else(|err| panic!("the example runs: {err}"));
     assert_eq!(outcome.months.len(), scenario.horizon_months as usize);
     assert!(
-        outcome.backtest.len() == 2,
-        "its reported quarter has two figures"
+        outcome.backtest.len() == 3,
+        "its reported quarter has three figures"
     );
     let found = warnings(scenario);
     assert!(found.is_empty(), "the example warns: {found:?}");

@@ -173,10 +173,28 @@ proptest! {
         let outcome = run(&valid).map_err(|err| TestCaseError::fail(err.to_string()))?;
         let mut cash = valid.scenario().opening.cash;
         for (t, row) in outcome.months.iter().enumerate() {
+            // Spec §8.1: tax is the one income-statement figure paid in cash.
             let expected = cash + row.collections - row.cost_of_revenue - row.opex - row.capex - row.reimbursement
-                - row.interest - row.principal + row.draws + row.equity + row.revolver_draw - row.revolver_repay;
+                - row.interest - row.principal - outcome.tax(t) + row.draws + row.equity + row.revolver_draw - row.revolver_repay;
             prop_assert_eq!(row.cash, expected, "cash identity in {}", row.month);
             cash = row.cash;
+            if let Some(pnl) = outcome.pnl.get(t) {
+                prop_assert_eq!(
+                    pnl.net_income,
+                    row.ebitda - pnl.depreciation - pnl.stock_comp - pnl.interest_expense - pnl.tax,
+                    "net income identity in {}", row.month
+                );
+                prop_assert!(pnl.tax >= Decimal::ZERO && pnl.depreciation >= Decimal::ZERO);
+                prop_assert!(pnl.book_value >= Decimal::ZERO, "book value {} in {}", pnl.book_value, row.month);
+                prop_assert!(pnl.interest_expense <= row.interest, "expense within cash interest in {}", row.month);
+            }
+            if let Some(gap) = outcome.gap_interest.get(t) {
+                prop_assert!(*gap >= Decimal::ZERO && *gap <= row.interest, "gap interest in {}", row.month);
+            }
+            for k in 0..outcome.collateral_ids.len() {
+                let collateral = outcome.collateral_month(t, k);
+                prop_assert!(collateral.value >= Decimal::ZERO && collateral.prepay >= Decimal::ZERO);
+            }
             for (f, id) in outcome.facility_ids.iter().enumerate() {
                 let balance = outcome.facility(t, f).balance;
                 prop_assert!(balance >= Decimal::ZERO, "{}.balance = {} in {}", id, balance, row.month);

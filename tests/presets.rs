@@ -207,14 +207,14 @@ fn broken_references_name_the_referring_field() {
 #[test]
 fn a_newer_format_asks_for_an_update() {
     let text = edited(
-        "format_version: 2",
-        "format_version: 3,\n        future_field: true",
+        "format_version: 3",
+        "format_version: 4,\n        future_field: true",
     );
     assert_eq!(
         parse_preset(&text).expect_err("newer"),
         PresetError::NewerFormat {
-            found: 3,
-            supported: 2
+            found: 4,
+            supported: 3
         },
         "the version is checked before the unknown field"
     );

@@ -23,10 +23,40 @@ pub enum ReportedFigure {
     Debt,
     /// Power online at the month's end, MW.
     MwOnline,
+    /// Net income of the quarter ending in the month, $M (spec §8.1; may be negative).
+    NetIncomeQuarter,
+    /// Adjusted operating income of the quarter, $M.
+    AdjustedOperatingIncomeQuarter,
+    /// Interest expense of the quarter, $M.
+    InterestExpenseQuarter,
 }
 
 impl ReportedFigure {
-    pub const ALL: [Self; 4] = [Self::RevenueQuarter, Self::Cash, Self::Debt, Self::MwOnline];
+    pub const ALL: [Self; 7] = [
+        Self::RevenueQuarter,
+        Self::Cash,
+        Self::Debt,
+        Self::MwOnline,
+        Self::NetIncomeQuarter,
+        Self::AdjustedOperatingIncomeQuarter,
+        Self::InterestExpenseQuarter,
+    ];
+
+    /// Whether the figure is an income-statement sum over a quarter, read from the P&L columns
+    /// (only with an `accounting` section, and the only figures that may be negative).
+    pub const fn is_pnl(self) -> bool {
+        matches!(
+            self,
+            Self::NetIncomeQuarter
+                | Self::AdjustedOperatingIncomeQuarter
+                | Self::InterestExpenseQuarter
+        )
+    }
+
+    /// Whether the figure sums the quarter ending in its month (which must be a quarter end).
+    pub const fn is_quarterly(self) -> bool {
+        matches!(self, Self::RevenueQuarter) || self.is_pnl()
+    }
 
     /// The field's name in a preset's `reported[]`.
     pub const fn field(self) -> &'static str {
@@ -35,6 +65,9 @@ impl ReportedFigure {
             Self::Cash => "cash",
             Self::Debt => "debt",
             Self::MwOnline => "mw_online",
+            Self::NetIncomeQuarter => "net_income_quarter",
+            Self::AdjustedOperatingIncomeQuarter => "adjusted_operating_income_quarter",
+            Self::InterestExpenseQuarter => "interest_expense_quarter",
         }
     }
 
@@ -45,6 +78,9 @@ impl ReportedFigure {
             Self::Cash => "Cash",
             Self::Debt => "Debt",
             Self::MwOnline => "Power online",
+            Self::NetIncomeQuarter => "Quarterly net income",
+            Self::AdjustedOperatingIncomeQuarter => "Quarterly adjusted operating income",
+            Self::InterestExpenseQuarter => "Quarterly interest expense",
         }
     }
 
@@ -63,6 +99,9 @@ impl ReportedFigure {
             Self::Cash => entry.cash,
             Self::Debt => entry.debt,
             Self::MwOnline => entry.mw_online,
+            Self::NetIncomeQuarter => entry.net_income_quarter,
+            Self::AdjustedOperatingIncomeQuarter => entry.adjusted_operating_income_quarter,
+            Self::InterestExpenseQuarter => entry.interest_expense_quarter,
         }
     }
 }
@@ -74,7 +113,7 @@ pub struct BacktestRow {
     pub figure: ReportedFigure,
     pub reported: Decimal,
     pub model: Decimal,
-    /// `(model − reported) / reported × 100`.
+    /// `(model − reported) / |reported| × 100` (spec §8.1: a loss reported as negative).
     pub error_pct: Decimal,
     /// The entry's source note.
     pub source: String,

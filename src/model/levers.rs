@@ -28,6 +28,7 @@ pub enum Group {
     GpuPrices,
     IpoEquity,
     CostsCapex,
+    AccountingCollateral,
     Contracts,
     DebtTerms,
     Covenants,
@@ -35,7 +36,7 @@ pub enum Group {
 }
 
 impl Group {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::InterestRates,
         Self::DrawAmounts,
         Self::OpenAiContract,
@@ -44,6 +45,7 @@ impl Group {
         Self::GpuPrices,
         Self::IpoEquity,
         Self::CostsCapex,
+        Self::AccountingCollateral,
         Self::Contracts,
         Self::DebtTerms,
         Self::Covenants,
@@ -60,6 +62,7 @@ impl Group {
             Self::GpuPrices => "GPU prices",
             Self::IpoEquity => "IPO & equity",
             Self::CostsCapex => "Costs & capex",
+            Self::AccountingCollateral => "Accounting & collateral",
             Self::Contracts => "Other contracts",
             Self::DebtTerms => "Debt terms",
             Self::Covenants => "Covenants",
@@ -79,6 +82,7 @@ impl Group {
                 | Self::GpuPrices
                 | Self::IpoEquity
                 | Self::CostsCapex
+                | Self::AccountingCollateral
         )
     }
 }
@@ -283,7 +287,11 @@ pub(crate) enum Section {
     Opex,
     Market,
     Capex,
+    /// The income statement (spec §8.1): levers only when the section is there.
+    Accounting,
     RevolverPolicy,
+    /// Interest on a funding gap (spec §8.3): a lever only when the section is there.
+    FundingGap,
 }
 
 impl Section {
@@ -296,7 +304,9 @@ impl Section {
             Self::Opex => "opex",
             Self::Market => "market",
             Self::Capex => "capex",
+            Self::Accounting => "accounting",
             Self::RevolverPolicy => "revolver_policy",
+            Self::FundingGap => "funding_gap",
         }
     }
 }
@@ -376,9 +386,9 @@ fn places(scenario: &Scenario) -> impl Iterator<Item = Place> + use<> {
         .chain(items(scenario.partners.len(), P::Partner))
         .chain(sections(&[S::Opex, S::Market]))
         .chain(items(scenario.sites.len(), P::Site))
-        .chain(sections(&[S::Capex]))
+        .chain(sections(&[S::Capex, S::Accounting]))
         .chain(items(scenario.facilities.len(), P::Facility))
-        .chain(sections(&[S::RevolverPolicy]))
+        .chain(sections(&[S::RevolverPolicy, S::FundingGap]))
         .chain(items(scenario.equity.len(), P::Equity))
         .chain(items(scenario.covenants.len(), P::Covenant))
 }
@@ -436,6 +446,19 @@ fn visit_place(scenario: &mut Scenario, place: Place, visit: &mut dyn FnMut(Fiel
                     let capex = &mut scenario.capex;
                     visit(section("lead_months", "Capex lead time", G::CostsCapex, "months", whole(1, 24), Slot::Count(&mut capex.lead_months)));
                     visit(section("follows_delay", "Capex waits for a late partner", G::CostsCapex, "", choice(FLAG_CHOICES), Slot::Flag(&mut capex.follows_delay)));
+                }
+                S::Accounting => {
+                    let Some(accounting) = &mut scenario.accounting else { return };
+                    visit(section("useful_life_months", "GPU useful life", G::AccountingCollateral, "months", whole(12, 120), Slot::Count(&mut accounting.useful_life_months)));
+                    visit(section("opening_book_value", "Book value at 2025-01", G::AccountingCollateral, "$M", BIG_MUSD, Slot::Decimal(&mut accounting.opening_book_value)));
+                    visit(section("opening_life_left_months", "Opening assets' life left", G::AccountingCollateral, "months", whole(1, 120), Slot::Count(&mut accounting.opening_life_left_months)));
+                    visit(section("stock_comp_monthly", "Stock compensation", G::AccountingCollateral, "$M/month", number(dec!(0), dec!(1000), dec!(1)), Slot::Decimal(&mut accounting.stock_comp_monthly)));
+                    visit(section("capitalised_interest_pct", "Interest capitalised", G::AccountingCollateral, "%", PCT_0_100, Slot::Decimal(&mut accounting.capitalised_interest_pct)));
+                    visit(section("tax_pct", "Tax on profits", G::AccountingCollateral, "%", number(dec!(0), dec!(50), dec!(1)), Slot::Decimal(&mut accounting.tax_pct)));
+                }
+                S::FundingGap => {
+                    let Some(gap) = &mut scenario.funding_gap else { return };
+                    visit(section("rate_pct", "Rate on a funding gap", G::InterestRates, "%", number(dec!(0), dec!(30), dec!(0.05)), Slot::Decimal(&mut gap.rate_pct)));
                 }
                 S::RevolverPolicy => visit(section("target_cash", "Revolver target cash", G::DebtTerms, "$M", number(dec!(0), dec!(10000), dec!(10)), Slot::Decimal(&mut scenario.revolver_policy.target_cash))),
             }
@@ -522,6 +545,16 @@ fn visit_place(scenario: &mut Scenario, place: Place, visit: &mut dyn FnMut(Fiel
             if let Some(funds) = &mut facility.funds {
                 visit(field("funds.advance_pct", "share of capex funded", G::DrawAmounts, "%", PCT_0_100, Slot::Decimal(&mut funds.advance_pct)));
             }
+            if let Some(collateral) = &mut facility.collateral {
+                let group = G::AccountingCollateral;
+                if let Some(advance_pct) = &mut collateral.advance_pct {
+                    visit(field("collateral.advance_pct", "borrowing base (advance rate)", group, "% of collateral", PCT_0_100, Slot::Decimal(advance_pct)));
+                }
+                visit(field("collateral.opening_value", "collateral at 2025-01", group, "$M", BIG_MUSD, Slot::Decimal(&mut collateral.opening_value)));
+                visit(field("collateral.opening_life_months", "opening collateral's life", group, "months", whole(1, 120), Slot::Count(&mut collateral.opening_life_months)));
+                visit(field("collateral.every", "borrowing-base test interval", group, "months", whole(1, 12), Slot::Count(&mut collateral.every)));
+                visit(field("collateral.from", "first borrowing-base test", group, "", months(EARLIEST_INPUT, LATEST_MATURITY), Slot::Month(&mut collateral.from)));
+            }
         }
         Place::Equity(index) => {
             let Some(raise) = scenario.equity.get_mut(index) else { return };
@@ -546,6 +579,8 @@ fn visit_place(scenario: &mut Scenario, place: Place, visit: &mut dyn FnMut(Fiel
                 }
                 CovenantTerms::Dscr { min, .. } => visit(field("min", "minimum coverage", "x", number(dec!(0.1), dec!(10), dec!(0.05)), Slot::Decimal(min))),
                 CovenantTerms::MaxLeverage { max } => visit(field("max", "limit (debt / EBITDA)", "x", number(dec!(0.5), dec!(30), dec!(0.1)), Slot::Decimal(max))),
+                CovenantTerms::MinInterestCoverage { min } => visit(field("min", "minimum (EBITDA / interest)", "x", number(dec!(0.1), dec!(10), dec!(0.05)), Slot::Decimal(min))),
+                CovenantTerms::MaxLtv { max_pct, .. } => visit(field("max_pct", "limit (loan to collateral value)", "%", number(dec!(1), dec!(1000), dec!(1)), Slot::Decimal(max_pct))),
             }
             // Spec §7.2: the window a covenant is tested in; absent means the whole horizon.
             visit(field("from", "tested from", "", months(FIRST_MODEL_MONTH, LATEST_INPUT), Slot::OptionalMonth { slot: &mut covenant.from, default: FIRST_MODEL_MONTH }));

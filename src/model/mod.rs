@@ -34,18 +34,19 @@ pub use money::{DISPLAY_DP, DecimalError, round_for_display};
 pub use montecarlo_spec::{Distribution, DistributionError, MonteCarloSpec};
 pub use month::{Month, MonthParseError};
 pub use outcome::{
-    BASE_COLUMNS, Breach, Cell, CovenantKind, CovenantKpi, CovenantTest, FacilityMonth, Kpis,
-    MonthRow, Outcome, figure_at,
+    BASE_COLUMNS, Breach, Cell, CollateralMonth, CovenantKind, CovenantKpi, CovenantTest,
+    FacilityMonth, Kpis, MonthRow, Outcome, PNL_COLUMNS, PnlMonth, YearKpi, figure_at,
+    pnl_figure_at,
 };
 pub use preset::{
     BaseText, ExtendsError, PresetError, PresetSource, ReadBase, SHIPPED_PRESETS, default_scenario,
     is_extends, parse_extends_file, parse_preset, parse_scenario, resolve_preset, to_ron,
 };
 pub use scenario::{
-    Amortization, CORE_SCIENTIFIC_ID, Capacity, CapexPayment, CapexPolicy, Contract,
-    CoreScientific, Covenant, CovenantTerms, CustomerCut, DelayPolicy, DeliveryPartner, Draws,
-    EquityRaise, Facility, FacilityKind, Funds, Market, Meta, Opening, Opex, Partner, Rate, Rates,
-    Reported, RevolverPolicy, Scenario, Site,
+    Accounting, Amortization, CORE_SCIENTIFIC_ID, Capacity, CapexPayment, CapexPolicy, Collateral,
+    Contract, CoreScientific, Covenant, CovenantTerms, CustomerCut, DelayPolicy, DeliveryPartner,
+    Draws, EquityRaise, Facility, FacilityKind, FundingGap, Funds, Market, Meta, Opening, Opex,
+    Partner, Rate, Rates, Reported, RevolverPolicy, Scenario, Site, StockCompCharge,
 };
 pub use validate::{
     Issue, MAX_LIST_ITEMS, MAX_REPORTED, ValidScenario, ValidationError, field_labels,

@@ -36,6 +36,48 @@ pub struct MonthRow {
     pub mw_online: Decimal,
 }
 
+/// The income statement of one month (spec §8.1), kept when the scenario has an `accounting`
+/// section. Depreciation and stock compensation are not cash; tax is.
+#[derive(Clone, Copy, Debug, PartialEq, Default, Serialize)]
+pub struct PnlMonth {
+    pub depreciation: Decimal,
+    pub stock_comp: Decimal,
+    /// `interest × (1 − capitalised_interest_pct/100)`.
+    pub interest_expense: Decimal,
+    /// `ebitda − depreciation`.
+    pub adjusted_operating_income: Decimal,
+    /// `adjusted_operating_income − stock_comp`.
+    pub operating_income: Decimal,
+    /// `operating_income − interest_expense`.
+    pub pre_tax_income: Decimal,
+    /// `tax_pct/100 × max(0, pre_tax_income)`, paid in cash.
+    pub tax: Decimal,
+    /// `pre_tax_income − tax`.
+    pub net_income: Decimal,
+    /// Property and equipment at the month's end, net of depreciation.
+    pub book_value: Decimal,
+}
+
+/// A collateralised facility in one month (spec §8.2).
+#[derive(Clone, Copy, Debug, PartialEq, Default, Serialize)]
+pub struct CollateralMonth {
+    /// `V(t)`: the collateral's value at the month's end.
+    pub value: Decimal,
+    /// The borrowing-base prepayment (also in the facility's principal).
+    pub prepay: Decimal,
+}
+
+/// One calendar year's income-statement KPIs (spec §8.1).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct YearKpi {
+    pub year: i32,
+    pub revenue: Decimal,
+    pub net_income: Decimal,
+    /// `(revenue − net_income) / revenue`: what each dollar of revenue cost; `None` for a
+    /// year without revenue.
+    pub cost_per_revenue_dollar: Option<Decimal>,
+}
+
 /// One facility in one month. For the revolver, `principal` is its repayment and `draw` its draw.
 #[derive(Clone, Copy, Debug, PartialEq, Default, Serialize)]
 pub struct FacilityMonth {
@@ -54,6 +96,10 @@ pub enum CovenantKind {
     Dscr,
     /// Debt / annualised EBITDA against a maximum.
     MaxLeverage,
+    /// Trailing EBITDA / trailing interest expense against a minimum.
+    MinInterestCoverage,
+    /// A facility's balance / its collateral's value, %, against a maximum.
+    MaxLtv,
 }
 
 /// A covenant in a month where it was tested.
@@ -86,8 +132,12 @@ impl CovenantTest {
             (CovenantKind::MinLiquidity, Some(liquidity)) => (liquidity - self.threshold)
                 .checked_div(self.threshold)
                 .and_then(|share| share.checked_mul(HUNDRED)),
-            (CovenantKind::Dscr, Some(coverage)) => ratio(coverage, self.threshold),
-            (CovenantKind::MaxLeverage, Some(leverage)) => ratio(self.threshold, leverage),
+            (CovenantKind::Dscr | CovenantKind::MinInterestCoverage, Some(coverage)) => {
+                ratio(coverage, self.threshold)
+            }
+            (CovenantKind::MaxLeverage | CovenantKind::MaxLtv, Some(ratio_value)) => {
+                ratio(self.threshold, ratio_value)
+            }
             (_, None) => None,
         };
         headroom.unwrap_or(-HUNDRED)
@@ -129,6 +179,9 @@ pub struct Kpis {
     /// Mean absolute error of the model against the reported figures, % (spec §6.6); `None`
     /// when the scenario reports nothing.
     pub backtest_error_pct: Option<Decimal>,
+    /// Net income and cost per revenue dollar of each calendar year in the horizon (spec
+    /// §8.1); empty without an `accounting` section.
+    pub years: Vec<YearKpi>,
 }
 
 /// The result of one run: rows, per-item columns (row-major) and KPIs. `Default` is an empty
@@ -149,11 +202,22 @@ pub struct Outcome {
     /// Each reported figure beside the model's (spec §6.6).
     pub backtest: Vec<BacktestRow>,
     pub kpis: Kpis,
+    /// The income statement, one row a month; empty without an `accounting` section.
+    pub pnl: Vec<PnlMonth>,
+    /// Interest on the funding gap, one a month (in `interest` too); empty without a
+    /// `funding_gap` section.
+    pub gap_interest: Vec<Decimal>,
+    /// The facilities with `collateral`, in preset order.
+    pub collateral_ids: Vec<String>,
+    /// `collateral[t * collateral_ids.len() + k]`.
+    pub collateral: Vec<CollateralMonth>,
 }
 
 /// The model's value of a reported figure at month index `t` (spec §6.6): quarterly revenue is
 /// the sum of months `t − 2 … t`; cash, debt and power online are the month-end values. `None`
 /// when the ledger does not reach it (a quarter needs its three months).
+///
+/// The P&L figures are read by [`pnl_figure_at`]; here they are `None`.
 pub fn figure_at(months: &[MonthRow], figure: ReportedFigure, t: usize) -> Option<Decimal> {
     let row = months.get(t)?;
     Some(match figure {
@@ -164,8 +228,40 @@ pub fn figure_at(months: &[MonthRow], figure: ReportedFigure, t: usize) -> Optio
         ReportedFigure::Cash => row.cash,
         ReportedFigure::Debt => row.debt,
         ReportedFigure::MwOnline => row.mw_online,
+        ReportedFigure::NetIncomeQuarter
+        | ReportedFigure::AdjustedOperatingIncomeQuarter
+        | ReportedFigure::InterestExpenseQuarter => return None,
     })
 }
+
+/// The model's value of a P&L figure at month index `t` (spec §8.1): the sum over months
+/// `t − 2 … t` of the income statement. `None` for other figures, without an income statement,
+/// or when the ledger does not reach the quarter.
+pub fn pnl_figure_at(pnl: &[PnlMonth], figure: ReportedFigure, t: usize) -> Option<Decimal> {
+    let read: fn(&PnlMonth) -> Decimal = match figure {
+        ReportedFigure::NetIncomeQuarter => |month| month.net_income,
+        ReportedFigure::AdjustedOperatingIncomeQuarter => |month| month.adjusted_operating_income,
+        ReportedFigure::InterestExpenseQuarter => |month| month.interest_expense,
+        _ => return None,
+    };
+    let first = t.checked_sub(2)?;
+    let quarter = pnl.get(first..=t)?;
+    Some(quarter.iter().map(read).sum())
+}
+
+/// The income-statement columns (spec §8.1, §8.7.2), after the fixed ones when the scenario
+/// has an `accounting` section.
+pub const PNL_COLUMNS: [&str; 9] = [
+    "depreciation",
+    "stock_comp",
+    "interest_expense",
+    "adjusted_operating_income",
+    "operating_income",
+    "pre_tax_income",
+    "tax",
+    "net_income",
+    "book_value",
+];
 
 /// A ledger cell.
 #[derive(Clone, Debug, PartialEq)]
@@ -211,6 +307,17 @@ impl Outcome {
         self.facilities[t * self.facility_ids.len() + facility]
     }
 
+    /// Collateralised facility `k` (of [`Self::collateral_ids`]) in month `t`.
+    pub fn collateral_month(&self, t: usize, k: usize) -> CollateralMonth {
+        self.collateral[t * self.collateral_ids.len() + k]
+    }
+
+    /// The tax of month `t`, 0 without an income statement: the identity of spec §4 gains
+    /// `− tax` (spec §8.1).
+    pub fn tax(&self, t: usize) -> Decimal {
+        self.pnl.get(t).map_or(Decimal::ZERO, |pnl| pnl.tax)
+    }
+
     pub fn covenant(&self, t: usize, covenant: usize) -> Option<CovenantTest> {
         self.covenants[t * self.covenant_ids.len() + covenant]
     }
@@ -218,9 +325,19 @@ impl Outcome {
     /// Every column name of the ledger, in order (spec §4).
     pub fn column_names(&self) -> Vec<String> {
         let mut names: Vec<String> = BASE_COLUMNS.iter().map(|name| (*name).to_owned()).collect();
+        if !self.pnl.is_empty() {
+            names.extend(PNL_COLUMNS.iter().map(|name| (*name).to_owned()));
+        }
+        if !self.gap_interest.is_empty() {
+            names.push("gap_interest".to_owned());
+        }
         names.extend(self.revenue_ids.iter().map(|id| format!("revenue.{id}")));
         for id in &self.facility_ids {
             names.extend(FACILITY_FIELDS.iter().map(|field| format!("{id}.{field}")));
+            if self.collateral_ids.contains(id) {
+                names.push(format!("{id}.collateral"));
+                names.push(format!("{id}.collateral_prepay"));
+            }
         }
         for id in &self.covenant_ids {
             names.extend(COVENANT_FIELDS.iter().map(|field| format!("{id}.{field}")));
@@ -254,12 +371,39 @@ impl Outcome {
             ]
             .map(Cell::Money),
         );
+        if let Some(pnl) = self.pnl.get(t) {
+            cells.extend(
+                [
+                    pnl.depreciation,
+                    pnl.stock_comp,
+                    pnl.interest_expense,
+                    pnl.adjusted_operating_income,
+                    pnl.operating_income,
+                    pnl.pre_tax_income,
+                    pnl.tax,
+                    pnl.net_income,
+                    pnl.book_value,
+                ]
+                .map(Cell::Money),
+            );
+        }
+        if let Some(gap) = self.gap_interest.get(t) {
+            cells.push(Cell::Money(*gap));
+        }
         cells.extend((0..self.revenue_ids.len()).map(|i| Cell::Money(self.stream_revenue(t, i))));
         for f in 0..self.facility_ids.len() {
             let month = self.facility(t, f);
             cells.extend(
                 [month.balance, month.interest, month.principal, month.draw].map(Cell::Money),
             );
+            if let Some(k) = self
+                .collateral_ids
+                .iter()
+                .position(|id| *id == self.facility_ids[f])
+            {
+                let collateral = self.collateral_month(t, k);
+                cells.extend([collateral.value, collateral.prepay].map(Cell::Money));
+            }
         }
         for k in 0..self.covenant_ids.len() {
             match self.covenant(t, k) {

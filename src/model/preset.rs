@@ -40,7 +40,8 @@ pub enum PresetError {
     )]
     NewerFormat { found: u32, supported: u32 },
     #[error(
-        "format_version {found} cannot hold capacity revenue, capex profiles, funded draws, partners, covenant windows, `market`, `reported` or `Int` distributions; write `format_version: {needed}`"
+        "format_version {found} cannot hold {}; write `format_version: {needed}`",
+        fields_of_format(*.needed)
     )]
     OlderFormat { found: u32, needed: u32 },
     /// Shown on one line: an issue may quote an id or key that holds a line break. Not chained
@@ -93,7 +94,7 @@ impl From<ValidationError> for PresetError {
 pub const DEFAULT_PRESET: &str = include_str!("../../presets/s1-base.ron");
 
 /// Every shipped preset, as `(file stem, RON text)`, default first.
-pub const SHIPPED_PRESETS: [(&str, &str); 7] = [
+pub const SHIPPED_PRESETS: [(&str, &str); 8] = [
     ("s1-base", DEFAULT_PRESET),
     (
         "ipo-as-priced",
@@ -112,6 +113,10 @@ pub const SHIPPED_PRESETS: [(&str, &str); 7] = [
     (
         "galaxy-helios-2026",
         include_str!("../../presets/galaxy-helios-2026.ron"),
+    ),
+    (
+        "short-lived-gpus",
+        include_str!("../../presets/short-lived-gpus.ron"),
     ),
 ];
 
@@ -676,6 +681,15 @@ pub fn to_ron(scenario: &Scenario) -> Result<String, ron::Error> {
     let mut declared = scenario.clone();
     declared.meta.format_version = needed;
     options().to_string_pretty(&declared, PRETTY.clone())
+}
+
+/// What a format version brings, in the words of the older-format error.
+fn fields_of_format(version: u32) -> &'static str {
+    if version >= super::scenario::FORMAT_V3 {
+        "the income statement (`accounting`), facility `collateral`, `funding_gap`, `MinInterestCoverage` and `MaxLtv` covenants or P&L figures in `reported`"
+    } else {
+        "capacity revenue, capex profiles, funded draws, partners, covenant windows, `market`, `reported` or `Int` distributions"
+    }
 }
 
 /// The embedded default scenario.

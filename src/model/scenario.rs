@@ -14,11 +14,15 @@ use super::month::Month;
 
 /// The newest preset format this build reads. A file is written with the lowest version that
 /// holds it ([`Scenario::required_format_version`]), so a v1 scenario still saves as v1.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The first format with capacity revenue, capex profiles, funded draws, the market section
 /// and reported figures (spec §6).
 pub const FORMAT_V2: u32 = 2;
+
+/// The first format with the income statement, GPU collateral, interest on a funding gap and
+/// the P&L figures of `reported[]` (spec §8.1–§8.3).
+pub const FORMAT_V3: u32 = 3;
 
 fn is_zero(value: &Decimal) -> bool {
     value.is_zero()
@@ -68,6 +72,13 @@ pub struct Scenario {
     /// Figures the company reported, set beside the model's by the backtest (spec §6.6).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reported: Vec<Reported>,
+    /// The income statement: depreciation, stock compensation, capitalised interest and tax
+    /// (spec §8.1). Absent, the ledger has no P&L columns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting: Option<Accounting>,
+    /// Interest on a negative cash balance (spec §8.3). Absent, a shortfall is free.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding_gap: Option<FundingGap>,
     /// The Monte Carlo set-up: seed, runs and a distribution per lever path (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub montecarlo: Option<super::montecarlo_spec::MonteCarloSpec>,
@@ -116,7 +127,28 @@ impl Scenario {
             || self.sites.iter().any(|s| {
                 !s.revenue_per_mw_month.is_zero() || s.fill_months != 1 || s.pledged_to.is_some()
             });
-        if uses_v2 { FORMAT_V2 } else { 1 }
+        if self.uses_v3() {
+            FORMAT_V3
+        } else if uses_v2 {
+            FORMAT_V2
+        } else {
+            1
+        }
+    }
+
+    /// Whether any spec §8 field is used: `accounting`, `funding_gap`, a facility's
+    /// `collateral`, a v3 covenant kind or a P&L figure in `reported[]`.
+    fn uses_v3(&self) -> bool {
+        self.accounting.is_some()
+            || self.funding_gap.is_some()
+            || self.facilities.iter().any(|f| f.collateral.is_some())
+            || self.covenants.iter().any(|c| {
+                matches!(
+                    c.terms,
+                    CovenantTerms::MinInterestCoverage { .. } | CovenantTerms::MaxLtv { .. }
+                )
+            })
+            || self.reported.iter().any(Reported::has_pnl_figure)
     }
 }
 
@@ -568,6 +600,112 @@ pub struct Facility {
     /// Draws that pay a share of the named sites' capex as it is paid (spec §6.5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funds: Option<Funds>,
+    /// The GPUs the facility is secured on, and its borrowing base (spec §8.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collateral: Option<Collateral>,
+}
+
+/// What a facility is secured on (spec §8.2): the named sites' equipment at its depreciated
+/// cost, plus an opening pool of older GPUs, all marked to rental prices. With `advance_pct`
+/// the facility may lend at most that share of the value: in each test month any excess is
+/// prepaid.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Collateral {
+    pub sites: Vec<String>,
+    /// $M of equipment online before 2025-01 that secures the facility.
+    #[serde(with = "dec", default, skip_serializing_if = "is_zero")]
+    pub opening_value: Decimal,
+    /// Months over which `opening_value` runs down to nothing, from 2025-01.
+    #[serde(default = "forty_eight")]
+    pub opening_life_months: u32,
+    /// The borrowing base: the balance may be at most this % of the collateral's value.
+    #[serde(with = "dec::option", default, skip_serializing_if = "Option::is_none")]
+    pub advance_pct: Option<Decimal>,
+    /// Months between borrowing-base tests.
+    #[serde(default = "three")]
+    pub every: u32,
+    /// The first test month.
+    #[serde(default = "first_quarter_end")]
+    pub from: Month,
+}
+
+fn forty_eight() -> u32 {
+    48
+}
+
+fn three() -> u32 {
+    3
+}
+
+fn seventy_two() -> u32 {
+    72
+}
+
+fn first_quarter_end() -> Month {
+    Month::ym(2025, 3)
+}
+
+/// The income statement's inputs (spec §8.1). Depreciation and stock compensation are not
+/// cash; tax is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accounting {
+    /// The GPU fleet's useful life: each site's capex is depreciated straight-line over it
+    /// from its effective online month.
+    #[serde(default = "seventy_two")]
+    pub useful_life_months: u32,
+    /// $M of property and equipment in service at 2025-01, net of depreciation.
+    #[serde(with = "dec", default)]
+    pub opening_book_value: Decimal,
+    /// Months over which `opening_book_value` is depreciated, from 2025-01.
+    #[serde(default = "forty_eight")]
+    pub opening_life_left_months: u32,
+    /// Non-cash stock-based compensation, $M a month.
+    #[serde(with = "dec", default)]
+    pub stock_comp_monthly: Decimal,
+    /// One-off stock compensation (awards vesting at an IPO), $M in a month.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stock_comp: Vec<StockCompCharge>,
+    /// Share of interest capitalised into construction in progress, %.
+    #[serde(with = "dec", default)]
+    pub capitalised_interest_pct: Decimal,
+    /// Tax on a month's positive pre-tax income, %, paid in cash that month.
+    #[serde(with = "dec", default)]
+    pub tax_pct: Decimal,
+}
+
+impl Default for Accounting {
+    fn default() -> Self {
+        Self {
+            useful_life_months: 72,
+            opening_book_value: Decimal::ZERO,
+            opening_life_left_months: 48,
+            stock_comp_monthly: Decimal::ZERO,
+            stock_comp: Vec::new(),
+            capitalised_interest_pct: Decimal::ZERO,
+            tax_pct: Decimal::ZERO,
+        }
+    }
+}
+
+/// A one-off stock compensation charge.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StockCompCharge {
+    pub month: Month,
+    #[serde(with = "dec")]
+    pub amount: Decimal,
+}
+
+/// Interest on a funding gap (spec §8.3): a month that opens with negative cash pays this
+/// rate on the shortfall, as if it were borrowed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FundingGap {
+    /// % a year.
+    #[serde(with = "dec")]
+    pub rate_pct: Decimal,
 }
 
 /// A delayed-draw loan or vendor financing that advances `advance_pct` % of each capex
@@ -619,6 +757,18 @@ pub enum CovenantTerms {
     MaxLeverage {
         #[serde(with = "dec")]
         max: Decimal,
+    },
+    /// Trailing EBITDA over trailing interest expense, at quarter ends (spec §8.1).
+    MinInterestCoverage {
+        #[serde(with = "dec")]
+        min: Decimal,
+    },
+    /// A collateralised facility's balance over its collateral's value, %, at quarter ends
+    /// (spec §8.2).
+    MaxLtv {
+        facility: String,
+        #[serde(with = "dec")]
+        max_pct: Decimal,
     },
 }
 
@@ -686,7 +836,25 @@ pub struct Reported {
     /// Active power at the end of `month`, MW.
     #[serde(with = "dec::option", default, skip_serializing_if = "Option::is_none")]
     pub mw_online: Option<Decimal>,
+    /// Net income of the quarter ending in `month`, $M (a loss is negative; spec §8.1).
+    #[serde(with = "dec::option", default, skip_serializing_if = "Option::is_none")]
+    pub net_income_quarter: Option<Decimal>,
+    /// Adjusted operating income (before stock compensation) of the quarter, $M.
+    #[serde(with = "dec::option", default, skip_serializing_if = "Option::is_none")]
+    pub adjusted_operating_income_quarter: Option<Decimal>,
+    /// Interest expense of the quarter, $M.
+    #[serde(with = "dec::option", default, skip_serializing_if = "Option::is_none")]
+    pub interest_expense_quarter: Option<Decimal>,
     /// Where the figures come from (a filing, a results release).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
+}
+
+impl Reported {
+    /// Whether the entry reports an income-statement figure (spec §8.1).
+    pub fn has_pnl_figure(&self) -> bool {
+        self.net_income_quarter.is_some()
+            || self.adjusted_operating_income_quarter.is_some()
+            || self.interest_expense_quarter.is_some()
+    }
 }

@@ -121,7 +121,7 @@ fn is_slug(id: &str) -> bool {
 }
 
 /// Section names a list item's id may not take, or its paths would shadow theirs.
-const SECTION_NAMES: [&str; 11] = [
+const SECTION_NAMES: [&str; 13] = [
     "meta",
     "opening",
     "rates",
@@ -133,6 +133,8 @@ const SECTION_NAMES: [&str; 11] = [
     "reported",
     "partners",
     "montecarlo",
+    "accounting",
+    "funding_gap",
 ];
 
 /// The most items a list may hold. The tornado and the slider shading evaluate every lever, each
@@ -142,6 +144,9 @@ const SECTION_NAMES: [&str; 11] = [
 pub const MAX_LIST_ITEMS: usize = 100;
 /// Reported figures are not levers: the backtest is linear in them.
 pub const MAX_REPORTED: usize = 200;
+
+/// The largest one-off stock compensation charge, $M (a lever's `BIG_MUSD` range).
+const MAX_STOCK_COMP_CHARGE: Decimal = Decimal::from_parts(60_000, 0, 0, false, 0);
 
 /// A capex profile's offsets, in months from the online month (spec §6.4).
 const PROFILE_OFFSETS: std::ops::RangeInclusive<i32> = -36..=12;
@@ -328,6 +333,8 @@ pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError
             ),
         );
     }
+    // Spec §8.7.8: a site secures one facility only; the first to name it keeps it.
+    let mut secured_by: BTreeMap<&str, &str> = BTreeMap::new();
     for facility in &scenario.facilities {
         let id = &facility.id;
         if facility.kind == FacilityKind::Revolver {
@@ -370,6 +377,35 @@ pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError
                 }
             }
         }
+        if let Some(collateral) = &facility.collateral {
+            if facility.kind == FacilityKind::Revolver {
+                issue(
+                    format!("{id}.collateral"),
+                    "a revolver cannot carry collateral; secure a term facility instead".into(),
+                );
+            }
+            let mut named = HashSet::new();
+            for site in &collateral.sites {
+                if !scenario.sites.iter().any(|s| &s.id == site) {
+                    issue(
+                        format!("{id}.collateral.sites"),
+                        format!("no site has the id `{site}`"),
+                    );
+                } else if !named.insert(site) {
+                    issue(
+                        format!("{id}.collateral.sites"),
+                        format!("`{site}` is named twice"),
+                    );
+                } else if let Some(other) = secured_by.insert(site.as_str(), id.as_str()) {
+                    issue(
+                        format!("{id}.collateral.sites"),
+                        format!(
+                            "`{site}` already secures `{other}`; a site secures one facility only"
+                        ),
+                    );
+                }
+            }
+        }
         if facility.opening_balance > Decimal::ZERO && facility.maturity.index() < 0 {
             issue(
                 format!("{id}.maturity"),
@@ -385,8 +421,10 @@ pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError
             CovenantTerms::MinLiquidity { of_facility, .. } => of_facility
                 .as_ref()
                 .map(|facility| ("of_facility", facility)),
-            CovenantTerms::Dscr { facility, .. } => Some(("facility", facility)),
-            CovenantTerms::MaxLeverage { .. } => None,
+            CovenantTerms::Dscr { facility, .. } | CovenantTerms::MaxLtv { facility, .. } => {
+                Some(("facility", facility))
+            }
+            CovenantTerms::MaxLeverage { .. } | CovenantTerms::MinInterestCoverage { .. } => None,
         };
         if let Some((field, facility)) = facility
             && !facility_ids.contains(facility.as_str())
@@ -395,6 +433,31 @@ pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError
                 format!("{id}.{field}"),
                 format!("no facility has the id `{facility}`"),
             );
+        }
+        if let CovenantTerms::MaxLtv { facility, .. } = &covenant.terms
+            && let Some(secured) = scenario.facilities.iter().find(|f| &f.id == facility)
+            && secured.collateral.is_none()
+        {
+            issue(
+                format!("{id}.facility"),
+                format!(
+                    "`{facility}` has no `collateral`: a loan-to-value test needs the value it is secured on"
+                ),
+            );
+        }
+    }
+
+    if let Some(accounting) = &scenario.accounting {
+        for (index, charge) in accounting.stock_comp.iter().enumerate() {
+            if charge.amount < Decimal::ZERO || charge.amount > MAX_STOCK_COMP_CHARGE {
+                issue(
+                    format!("accounting.stock_comp[{index}].amount"),
+                    format!(
+                        "{} is outside 0 to {MAX_STOCK_COMP_CHARGE} $M",
+                        charge.amount.normalize()
+                    ),
+                );
+            }
         }
     }
 
@@ -465,26 +528,42 @@ pub fn validate(mut scenario: Scenario) -> Result<ValidScenario, ValidationError
         if figures.is_empty() {
             issue(
                 path.clone(),
-                "reports no figure; give at least one of revenue_quarter, cash, debt, mw_online"
+                "reports no figure; give at least one of revenue_quarter, cash, debt, mw_online, net_income_quarter, adjusted_operating_income_quarter, interest_expense_quarter"
                     .into(),
             );
         }
         for (figure, value) in figures {
-            if value <= Decimal::ZERO {
+            let field_path = format!("{path}.{}", figure.field());
+            if figure.is_pnl() {
+                if scenario.accounting.is_none() {
+                    issue(
+                        field_path.clone(),
+                        "an income-statement figure needs an `accounting` section to compare with"
+                            .into(),
+                    );
+                }
+                if value.is_zero() {
+                    issue(
+                        field_path.clone(),
+                        "a reported figure may be a loss but not 0: the error is relative to it"
+                            .into(),
+                    );
+                }
+            } else if value <= Decimal::ZERO {
                 issue(
-                    format!("{path}.{}", figure.field()),
+                    field_path.clone(),
                     "a reported figure must be above 0".into(),
                 );
             }
-        }
-        if entry.revenue_quarter.is_some() && (t % 3 != 2 || t < 2) {
-            issue(
-                format!("{path}.revenue_quarter"),
-                format!(
-                    "{} is not a quarter end (March, June, September or December, from 2025-03)",
-                    entry.month
-                ),
-            );
+            if figure.is_quarterly() && (t % 3 != 2 || t < 2) {
+                issue(
+                    field_path,
+                    format!(
+                        "{} is not a quarter end (March, June, September or December, from 2025-03)",
+                        entry.month
+                    ),
+                );
+            }
         }
     }
 

@@ -290,13 +290,17 @@ fn never_tested_warning(scenario: &Scenario, covenant: &Covenant, out: &mut Vec<
 /// of the balance is of a zero balance.
 fn window_warning(scenario: &Scenario, covenant: &Covenant, out: &mut Vec<Warning>) {
     let facility_id = match &covenant.terms {
-        CovenantTerms::Dscr { facility, .. } => facility.as_str(),
+        CovenantTerms::Dscr { facility, .. } | CovenantTerms::MaxLtv { facility, .. } => {
+            facility.as_str()
+        }
         CovenantTerms::MinLiquidity {
             of_facility: Some(facility),
             ..
         } => facility.as_str(),
         // A flat floor or a leverage cap tests the whole company, whatever the window.
-        CovenantTerms::MinLiquidity { .. } | CovenantTerms::MaxLeverage { .. } => return,
+        CovenantTerms::MinLiquidity { .. }
+        | CovenantTerms::MaxLeverage { .. }
+        | CovenantTerms::MinInterestCoverage { .. } => return,
     };
     let Some(facility) = scenario.facilities.iter().find(|f| f.id == facility_id) else {
         return;

@@ -148,6 +148,20 @@ pub fn covenant_test_text(terms: &CovenantTerms, test: &CovenantTest) -> String 
                 .map_or_else(|| "not finite (EBITDA ≤ 0)".to_owned(), ratio_text),
             ratio_text(test.threshold)
         ),
+        CovenantTerms::MinInterestCoverage { .. } => format!(
+            "{} against a minimum of {}",
+            test.value
+                .map_or_else(|| "not finite".to_owned(), ratio_text),
+            ratio_text(test.threshold)
+        ),
+        CovenantTerms::MaxLtv { .. } => format!(
+            "{} % against a maximum of {} %",
+            test.value.map_or_else(
+                || "not finite (no collateral value)".to_owned(),
+                |value| value.round_dp(1).normalize().to_string()
+            ),
+            test.threshold.round_dp(1).normalize()
+        ),
     }
 }
 

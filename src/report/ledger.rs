@@ -34,6 +34,17 @@ impl Precision {
         }
     }
 
+    /// A ratio (dollars of cost per dollar of revenue) as plain digits: exact, or to four places.
+    pub fn ratio(self, value: Decimal) -> String {
+        match self {
+            Self::Exact => value.normalize().to_string(),
+            Self::Cents => value
+                .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+                .normalize()
+                .to_string(),
+        }
+    }
+
     /// A percentage as plain digits: exact, or with enough places that a value that is not
     /// zero shows a digit (a −0.035 % margin is never written `0.00`).
     pub fn pct(self, value: Decimal) -> String {
@@ -172,6 +183,19 @@ pub fn kpis_json(outcome: &Outcome, scenario: &Scenario, precision: Precision) -
             })
         })
         .collect();
+    // Spec §8.1: with an income statement, each calendar year's net income and cost per dollar.
+    let years: Vec<Value> = kpis
+        .years
+        .iter()
+        .map(|year| {
+            json!({
+                "year": year.year,
+                "revenue": money(year.revenue),
+                "net_income": money(year.net_income),
+                "cost_per_revenue_dollar": year.cost_per_revenue_dollar.map(|cost| precision.ratio(cost)),
+            })
+        })
+        .collect();
     json!({
         "runway_month": kpis.runway_month.map(|month| month.to_string()),
         "min_cash": money(kpis.min_cash),
@@ -188,6 +212,7 @@ pub fn kpis_json(outcome: &Outcome, scenario: &Scenario, precision: Precision) -
         "funding_need_by_quarter": by_quarter,
         "ending_cash": money(kpis.ending_cash),
         "backtest_error_pct": kpis.backtest_error_pct.map(|pct| precision.pct(pct)),
+        "years": years,
     })
 }
 
@@ -253,6 +278,19 @@ pub fn kpis_text(outcome: &Outcome, scenario: &Scenario, precision: Precision) -
         kpis.peak_debt_month
     );
     let _ = writeln!(text, "ending_cash      {}", money(kpis.ending_cash));
+    for year in &kpis.years {
+        let cost = year.cost_per_revenue_dollar.map_or_else(
+            || "no revenue".to_owned(),
+            |cost| format!("${} of cost per revenue dollar", cost.round_dp(2)),
+        );
+        let _ = writeln!(
+            text,
+            "net_income       {} {} on {} of revenue: {cost}",
+            year.year,
+            money(year.net_income),
+            money(year.revenue),
+        );
+    }
     if let Some(error) = kpis.backtest_error_pct {
         let _ = writeln!(
             text,

@@ -178,7 +178,7 @@ impl MemoSeries {
                             .collect(),
                     );
                 }
-                CovenantTerms::Dscr { .. } | CovenantTerms::MaxLeverage { .. } => {
+                _ => {
                     series.headroom.push(HeadroomLine {
                         name: covenant.name.clone(),
                         points: tests.map(|(t, test)| (t, test.headroom_pct())).collect(),
@@ -295,6 +295,36 @@ fn cell(text: &str) -> String {
 
 /// The backtest section: every reported figure beside the model's, and the mean absolute
 /// error. Nothing when the scenario reports no figures.
+/// The income statement by year (spec §8.1), when the scenario has one.
+fn income_markdown(out: &mut String, outcome: &Outcome) {
+    if outcome.kpis.years.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n## Income statement\n");
+    let _ = writeln!(
+        out,
+        "Net income after GPU depreciation, stock compensation, interest expense and tax; cost \
+         per revenue dollar = (revenue − net income) / revenue.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| Year | Revenue | Net income | Cost per revenue dollar |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|");
+    for year in &outcome.kpis.years {
+        let cost = year
+            .cost_per_revenue_dollar
+            .map_or_else(|| "—".to_owned(), |cost| format!("${cost:.2}"));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {cost} |",
+            year.year,
+            super::format::cents_musd(year.revenue),
+            super::format::cents_musd(year.net_income),
+        );
+    }
+}
+
 fn backtest_markdown(out: &mut String, outcome: &Outcome) {
     let (rows, Some(mean_pct)) = (&outcome.backtest, outcome.kpis.backtest_error_pct) else {
         return;
@@ -304,7 +334,7 @@ fn backtest_markdown(out: &mut String, outcome: &Outcome) {
         out,
         "Each figure the company reported beside the model's for the same month (quarterly \
          revenue sums the quarter's three months; cash, debt and power online are month-end \
-         values); error = (model − reported) / reported.\n"
+         values; P&L figures sum the quarter); error = (model − reported) / |reported|.\n"
     );
     let _ = writeln!(
         out,
@@ -525,6 +555,7 @@ fn markdown(input: &MemoInput<'_>, series: &MemoSeries) -> String {
         );
     }
 
+    income_markdown(&mut out, input.outcome);
     backtest_markdown(&mut out, input.outcome);
 
     let _ = writeln!(out, "\n## Comparison with the baseline\n");

@@ -84,9 +84,7 @@ impl ReportedMarker {
     fn new(row: &BacktestRow) -> Self {
         let y = match row.figure {
             ReportedFigure::MwOnline => plot_f64(row.reported),
-            ReportedFigure::RevenueQuarter | ReportedFigure::Cash | ReportedFigure::Debt => {
-                billions(row.reported)
-            }
+            _ => billions(row.reported),
         };
         let mut hover = format!(
             "{REPORTED_NAME} {}\n{}: reported {} · model {} · error {}",
@@ -115,6 +113,8 @@ pub struct ReportedMarkers {
     pub cash: Vec<ReportedMarker>,
     pub debt: Vec<ReportedMarker>,
     pub mw_online: Vec<ReportedMarker>,
+    /// The income statement's reported figures (drawn on the income chart).
+    pub pnl: Vec<ReportedMarker>,
 }
 
 impl ReportedMarkers {
@@ -133,6 +133,7 @@ impl ReportedMarkers {
             ReportedFigure::Cash => &self.cash,
             ReportedFigure::Debt => &self.debt,
             ReportedFigure::MwOnline => &self.mw_online,
+            _ => &self.pnl,
         }
     }
 
@@ -142,6 +143,7 @@ impl ReportedMarkers {
             ReportedFigure::Cash => &mut self.cash,
             ReportedFigure::Debt => &mut self.debt,
             ReportedFigure::MwOnline => &mut self.mw_online,
+            _ => &mut self.pnl,
         }
     }
 }
@@ -254,7 +256,7 @@ impl ChartData {
                     }
                     data.min_liquidity = Some(line);
                 }
-                CovenantTerms::Dscr { .. } | CovenantTerms::MaxLeverage { .. } => {
+                _ => {
                     let mut series = HeadroomSeries {
                         line: Series::new(name),
                         ..HeadroomSeries::default()

@@ -217,6 +217,7 @@ pub fn kpi_tiles(outcome: &Outcome, scenario: &Scenario) -> Vec<KpiTile> {
                 .to_owned(),
         },
     ];
+    tiles.extend(income_tiles(outcome));
     if let Some(error_pct) = kpis.backtest_error_pct {
         let count = outcome.backtest.len();
         let figures = if count == 1 { "figure" } else { "figures" };
@@ -235,6 +236,64 @@ pub fn kpi_tiles(outcome: &Outcome, scenario: &Scenario) -> Vec<KpiTile> {
         });
     }
     tiles
+}
+
+/// With an income statement (spec §8.1): the first year's net income and what each dollar of
+/// its revenue cost; the hovers list every year.
+fn income_tiles(outcome: &Outcome) -> Vec<KpiTile> {
+    let Some(first) = outcome.kpis.years.first() else {
+        return Vec::new();
+    };
+    let every_year: Vec<String> = outcome
+        .kpis
+        .years
+        .iter()
+        .map(|year| {
+            let cost = year.cost_per_revenue_dollar.map_or_else(
+                || "no revenue".to_owned(),
+                |cost| format!("${cost:.2} a dollar"),
+            );
+            format!("{}: {} net, {cost}", year.year, busd(year.net_income))
+        })
+        .collect();
+    let every_year = every_year.join("\n");
+    vec![
+        KpiTile {
+            title: "Net income",
+            value: busd(first.net_income),
+            detail: format!("in {}", first.year),
+            severity: if first.net_income < Decimal::ZERO {
+                Severity::Bad
+            } else {
+                Severity::Good
+            },
+            how: format!(
+                "What the year earned after every cost the income statement counts: EBITDA less \
+                 GPU depreciation, stock compensation, interest expense and tax. Depreciation \
+                 and stock compensation are not cash; tax is.\n\n{every_year}"
+            ),
+        },
+        KpiTile {
+            title: "Cost per revenue $",
+            value: first
+                .cost_per_revenue_dollar
+                .map_or_else(|| "n/a".to_owned(), |cost| format!("${cost:.2}")),
+            detail: format!("in {}", first.year),
+            severity: if first
+                .cost_per_revenue_dollar
+                .is_some_and(|cost| cost > Decimal::ONE)
+            {
+                Severity::Bad
+            } else {
+                Severity::Good
+            },
+            how: format!(
+                "(revenue − net income) / revenue: what each dollar of revenue cost, \
+                 depreciation and interest included. Above $1 the company loses money on every \
+                 dollar it earns (the article's $1.43 for 2024).\n\n{every_year}"
+            ),
+        },
+    ]
 }
 
 /// The strip as the app shows it: the tiles of the document's outcome, built when the scenario
@@ -350,6 +409,9 @@ mod tests {
             .map(|tile| tile.title)
             .collect();
         assert!(!titles.contains(&"Backtest error"), "{titles:?}");
-        assert_eq!(titles.len(), 6, "the six summary tiles: {titles:?}");
+        // The six summary tiles, then the S-1 base's income statement: net income and cost per
+        // revenue dollar.
+        assert_eq!(titles.len(), 8, "{titles:?}");
+        assert_eq!(titles[6..], ["Net income", "Cost per revenue $"]);
     }
 }

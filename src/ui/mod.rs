@@ -16,6 +16,7 @@ pub mod file_dialog;
 pub mod file_menu;
 pub mod files;
 pub mod format;
+pub mod income_tab;
 pub mod kpi_strip;
 pub mod kpi_text;
 pub mod ledger;

@@ -15,6 +15,8 @@ pub enum Tab {
     #[default]
     Charts,
     Breakdown,
+    /// The income statement and GPU collateral (spec §8.1, §8.2).
+    Income,
     Ledger,
     Compare,
     Tornado,
@@ -24,9 +26,10 @@ pub enum Tab {
 
 impl Tab {
     /// Every tab, in the order of the tab bar, with its label.
-    pub const ALL: [(Self, &'static str); 7] = [
+    pub const ALL: [(Self, &'static str); 8] = [
         (Self::Charts, "Cash & covenants"),
         (Self::Breakdown, "Revenue, debt & capacity"),
+        (Self::Income, "Income & collateral"),
         (Self::Ledger, "Ledger"),
         (Self::Compare, "Compare"),
         (Self::Tornado, "Tornado"),

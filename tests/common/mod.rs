@@ -51,6 +51,9 @@ pub fn two_reported_quarters() -> Vec<coreweave_whatif::model::Reported> {
             cash: Some(dec!(1300)),
             debt: Some(dec!(8800)),
             mw_online: Some(dec!(420)),
+            net_income_quarter: None,
+            adjusted_operating_income_quarter: None,
+            interest_expense_quarter: None,
             source: "Q1 2025 10-Q".to_owned(),
         },
         Reported {
@@ -59,6 +62,9 @@ pub fn two_reported_quarters() -> Vec<coreweave_whatif::model::Reported> {
             cash: None,
             debt: Some(dec!(11171.5)),
             mw_online: Some(dec!(470)),
+            net_income_quarter: None,
+            adjusted_operating_income_quarter: None,
+            interest_expense_quarter: None,
             source: String::new(),
         },
     ]

@@ -9,11 +9,13 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 use coreweave_whatif::model::{
-    Amortization, BacktestRow, Breach, CORE_SCIENTIFIC_ID, CovenantKind, CovenantKpi,
-    CovenantTerms, CovenantTest, DelayPolicy, FacilityKind, FacilityMonth, Kpis, Month, MonthRow,
-    Outcome, Rate, Reported, ReportedFigure, Scenario, Site, ValidScenario, figure_at,
-    mean_absolute_error_pct,
+    Amortization, BacktestRow, Breach, CORE_SCIENTIFIC_ID, CollateralMonth, CovenantKind,
+    CovenantKpi, CovenantTerms, CovenantTest, DelayPolicy, FacilityKind, FacilityMonth, Kpis,
+    Month, MonthRow, Outcome, PnlMonth, Rate, Reported, ReportedFigure, Scenario, Site,
+    ValidScenario, YearKpi, figure_at, mean_absolute_error_pct, pnl_figure_at,
 };
+
+use super::v3;
 
 const HUNDRED: Decimal = dec!(100);
 const TWELVE_HUNDRED: Decimal = dec!(1200);
@@ -128,6 +130,8 @@ enum CovenantPlan {
     MaxLeverage {
         max: Decimal,
     },
+    /// A spec §8 covenant, tested in the loop from the scenario.
+    FromTheSpec,
 }
 
 /// Everything month-invariant, derived once per run.
@@ -431,6 +435,10 @@ impl Plan {
                     min: *min,
                 },
                 CovenantTerms::MaxLeverage { max } => CovenantPlan::MaxLeverage { max: *max },
+                // Tested from the scenario by the loop itself (spec §8.1, §8.2).
+                CovenantTerms::MinInterestCoverage { .. } | CovenantTerms::MaxLtv { .. } => {
+                    CovenantPlan::FromTheSpec
+                }
             })
             .collect();
         let windows = scenario
@@ -645,8 +653,16 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
     let mut quarter_pledged = vec![Decimal::ZERO; facility_count];
     let mut quarter_service = vec![Decimal::ZERO; facility_count];
     let mut trailing_ebitda = Decimal::ZERO;
+    // Spec §8: the income statement, the gap interest and each collateralised facility's columns.
+    let mut pnl: Vec<PnlMonth> = Vec::new();
+    let mut gap_interest_column: Vec<Decimal> = Vec::new();
+    let collateralised: Vec<usize> = (0..facility_count)
+        .filter(|&f| scenario.facilities[f].collateral.is_some())
+        .collect();
+    let mut collateral_months: Vec<CollateralMonth> = Vec::new();
 
     for t in 0..horizon {
+        let mut prepaid_now = vec![Decimal::ZERO; facility_count];
         let ti = t as i32;
         if t % 3 == 0 {
             quarter_pledged.fill(Decimal::ZERO);
@@ -760,6 +776,17 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                     held_amount(facility.sweep_share * (total_draws - draw)).min(opening - paid);
                 paid += sweep;
             }
+            // §8.2 The borrowing base, on the balance after everything above.
+            let prepay = v3::borrowing_base_prepay(
+                scenario,
+                &scenario.facilities[f],
+                opening - paid + draw,
+                ti,
+            );
+            if prepay > Decimal::ZERO {
+                paid += prepay;
+                prepaid_now[f] = prepay;
+            }
             if !paid.is_zero() || !draw.is_zero() {
                 balances[f] = opening - paid + draw;
                 debt += draw - paid;
@@ -786,6 +813,20 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
             balances[r] * plan.facilities[r].monthly_rate
         });
         interest += revolver_interest;
+        // §8.7.1: gap interest and tax come before the cash before the revolver.
+        let gap = v3::gap_interest(scenario, cash);
+        if scenario.funding_gap.is_some() {
+            gap_interest_column.push(gap);
+        }
+        interest += gap;
+        let mut tax = Decimal::ZERO;
+        let mut interest_for_coverage = interest;
+        if let Some(accounting) = &scenario.accounting {
+            let month = v3::income_statement(scenario, accounting, ti, ebitda, interest);
+            tax = month.tax;
+            interest_for_coverage = month.interest_expense;
+            pnl.push(month);
+        }
         // In the spec's order: past ~$79B a 24-place cash no longer fits Decimal's 96 bits, and
         // another grouping would round its last digit differently (the proptest saw it).
         let pre = cash + collections
@@ -795,6 +836,7 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
             - reimbursement
             - interest
             - principal
+            - tax
             + total_draws
             + equity;
 
@@ -842,11 +884,72 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
             trailing_ebitda -= months[t - 12].ebitda;
         }
         let quarter_end = t % 3 == 2;
-        for (covenant, &(from, until)) in plan.covenants.iter().zip(&plan.windows) {
+        for (k, (covenant, &(from, until))) in plan.covenants.iter().zip(&plan.windows).enumerate()
+        {
             if ti < from || ti > until {
                 // Outside its window a covenant is not tested at all.
                 covenant_tests.push(None);
                 continue;
+            }
+            // §8.1 and §8.2's covenants, straight from the spec.
+            match &scenario.covenants[k].terms {
+                CovenantTerms::MinInterestCoverage { min } => {
+                    let first = (t + 1).saturating_sub(12);
+                    let ebitda_sum: Decimal = months[first..]
+                        .iter()
+                        .map(|row| row.ebitda)
+                        .sum::<Decimal>()
+                        + ebitda;
+                    let interest_sum: Decimal = if scenario.accounting.is_some() {
+                        pnl[first..=t]
+                            .iter()
+                            .map(|month| month.interest_expense)
+                            .sum()
+                    } else {
+                        months[first..]
+                            .iter()
+                            .map(|row| row.interest)
+                            .sum::<Decimal>()
+                            + interest_for_coverage
+                    };
+                    let test = (quarter_end && interest_sum >= DUST).then(|| {
+                        let value = ebitda_sum / interest_sum;
+                        let headroom_pct = (value / *min - Decimal::ONE) * HUNDRED;
+                        reference_test(
+                            CovenantKind::MinInterestCoverage,
+                            Some(value),
+                            *min,
+                            headroom_pct,
+                        )
+                    });
+                    covenant_tests.push(test);
+                    continue;
+                }
+                CovenantTerms::MaxLtv { facility, max_pct } => {
+                    let f = scenario
+                        .facilities
+                        .iter()
+                        .position(|x| &x.id == facility)
+                        .unwrap_or(0);
+                    let balance = balances[f];
+                    let test = (quarter_end && balance >= DUST).then(|| {
+                        let collateral = scenario.facilities[f]
+                            .collateral
+                            .as_ref()
+                            .expect("validated");
+                        let value = v3::collateral_value(scenario, collateral, ti);
+                        if value > Decimal::ZERO {
+                            let ltv = balance / value * HUNDRED;
+                            let headroom_pct = (*max_pct / ltv - Decimal::ONE) * HUNDRED;
+                            reference_test(CovenantKind::MaxLtv, Some(ltv), *max_pct, headroom_pct)
+                        } else {
+                            reference_test(CovenantKind::MaxLtv, None, *max_pct, -HUNDRED)
+                        }
+                    });
+                    covenant_tests.push(test);
+                    continue;
+                }
+                _ => {}
             }
             let test = match *covenant {
                 CovenantPlan::MinLiquidity { floor, of_facility } => {
@@ -906,9 +1009,21 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
                         headroom_pct,
                     ))
                 }
-                CovenantPlan::Dscr { .. } | CovenantPlan::MaxLeverage { .. } => None,
+                CovenantPlan::Dscr { .. }
+                | CovenantPlan::MaxLeverage { .. }
+                | CovenantPlan::FromTheSpec => None,
             };
             covenant_tests.push(test);
+        }
+        for &f in &collateralised {
+            let collateral = scenario.facilities[f]
+                .collateral
+                .as_ref()
+                .expect("collateralised");
+            collateral_months.push(CollateralMonth {
+                value: v3::collateral_value(scenario, collateral, ti),
+                prepay: prepaid_now[f],
+            });
         }
 
         months.push(MonthRow {
@@ -933,8 +1048,29 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
         });
     }
 
-    let backtest = backtest(&scenario.reported, &months)?;
-    let kpis = summarise(scenario, &plan, &months, &covenant_tests, &backtest);
+    let backtest = backtest(&scenario.reported, &months, &pnl)?;
+    let mut kpis = summarise(scenario, &plan, &months, &covenant_tests, &backtest);
+    if scenario.accounting.is_some() {
+        let mut year = v3::year_of(0);
+        loop {
+            let in_year: Vec<usize> = (0..horizon)
+                .filter(|&t| v3::year_of(t as i32) == year)
+                .collect();
+            if in_year.is_empty() {
+                break;
+            }
+            let revenue: Decimal = in_year.iter().map(|&t| months[t].revenue).sum();
+            let net_income: Decimal = in_year.iter().map(|&t| pnl[t].net_income).sum();
+            kpis.years.push(YearKpi {
+                year,
+                revenue,
+                net_income,
+                cost_per_revenue_dollar: (!revenue.is_zero())
+                    .then(|| (revenue - net_income) / revenue),
+            });
+            year += 1;
+        }
+    }
     Ok(Outcome {
         months,
         revenue_ids: scenario
@@ -957,25 +1093,35 @@ pub fn run(valid: &ValidScenario) -> Result<Outcome, ModelError> {
         covenants: covenant_tests,
         backtest,
         kpis,
+        pnl,
+        gap_interest: gap_interest_column,
+        collateral_ids: collateralised
+            .iter()
+            .map(|&f| scenario.facilities[f].id.clone())
+            .collect(),
+        collateral: collateral_months,
     })
 }
 
 /// Every reported figure beside the ledger's (spec §6.6), in preset order and field order.
 /// Validation keeps entries inside the horizon; one the ledger cannot reach is left out.
-fn backtest(reported: &[Reported], months: &[MonthRow]) -> Result<Vec<BacktestRow>, ModelError> {
+fn backtest(
+    reported: &[Reported],
+    months: &[MonthRow],
+    pnl: &[PnlMonth],
+) -> Result<Vec<BacktestRow>, ModelError> {
     let mut rows = Vec::new();
     for entry in reported {
         let Ok(t) = usize::try_from(entry.month.index()) else {
             continue;
         };
         for figure in ReportedFigure::ALL {
-            let (Some(reported), Some(model)) =
-                (figure.reported_in(entry), figure_at(months, figure, t))
-            else {
+            let model = figure_at(months, figure, t).or_else(|| pnl_figure_at(pnl, figure, t));
+            let (Some(reported), Some(model)) = (figure.reported_in(entry), model) else {
                 continue;
             };
             let error_pct = (model - reported)
-                .checked_div(reported)
+                .checked_div(reported.abs())
                 .and_then(|ratio| ratio.checked_mul(HUNDRED))
                 .ok_or_else(|| ModelError::BacktestOverflow {
                     what: format!("{} in {}", figure.field(), entry.month),
@@ -1097,6 +1243,7 @@ fn summarise(
         funding_need,
         ending_cash: months.last().map_or(scenario.opening.cash, |row| row.cash),
         backtest_error_pct: mean_absolute_error_pct(backtest),
+        years: Vec::new(),
     }
 }
 

@@ -102,11 +102,21 @@ pub(crate) fn run_scenario_into(
     outcome.stream_revenue.clear();
     outcome.facilities.clear();
     outcome.covenants.clear();
+    outcome.pnl.clear();
+    outcome.gap_interest.clear();
+    outcome.collateral.clear();
     outcome.months.reserve(horizon);
     outcome
         .stream_revenue
         .reserve(horizon * (plan.contracts.len() + plan.sites.len()));
     outcome.covenants.reserve(horizon * plan.covenants.len());
+    if plan.accounting.is_some() {
+        outcome.pnl.reserve(horizon);
+    }
+    if plan.gap_rate.is_some() {
+        outcome.gap_interest.reserve(horizon);
+    }
+    outcome.collateral.reserve(horizon * plan.collateral_count);
 
     SCRATCH.with_borrow_mut(|scratch| {
         let mut state = MonthState::open(&plan, scenario.opening.cash, outcome, scratch);
@@ -115,7 +125,7 @@ pub(crate) fn run_scenario_into(
         months
     })?;
 
-    outcome.backtest = summary::backtest(&scenario.reported, &outcome.months)?;
+    outcome.backtest = summary::backtest(&scenario.reported, &outcome.months, &outcome.pnl)?;
     outcome.kpis = summary::summarise(
         scenario,
         &plan,
@@ -123,6 +133,7 @@ pub(crate) fn run_scenario_into(
         &outcome.covenants,
         &outcome.backtest,
     );
+    summary::income_years(&outcome.months, &outcome.pnl, &mut outcome.kpis.years);
     let revenue_ids = scenario.contracts.iter().map(|c| &c.id).chain(
         scenario
             .sites
@@ -134,6 +145,14 @@ pub(crate) fn run_scenario_into(
     reuse_ids(
         &mut outcome.facility_ids,
         scenario.facilities.iter().map(|f| &f.id),
+    );
+    reuse_ids(
+        &mut outcome.collateral_ids,
+        scenario
+            .facilities
+            .iter()
+            .filter(|f| f.collateral.is_some())
+            .map(|f| &f.id),
     );
     reuse_ids(
         &mut outcome.covenant_ids,

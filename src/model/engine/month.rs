@@ -8,7 +8,9 @@ use super::exact::{add, lt, magnitude_below, max, min, mul, sub};
 use super::plan::{CovenantPlan, Plan};
 use super::{DUST, DUST_EXPONENT, ModelError, PLAIN_EXPONENT, held_amount, overflow};
 use crate::model::month::Month;
-use crate::model::outcome::{CovenantKind, CovenantTest, FacilityMonth, MonthRow, Outcome};
+use crate::model::outcome::{
+    CollateralMonth, CovenantKind, CovenantTest, FacilityMonth, MonthRow, Outcome, PnlMonth,
+};
 
 /// Per-facility running state; its buffers are reused from run to run.
 #[derive(Default)]
@@ -22,6 +24,8 @@ pub(super) struct Scratch {
     /// Per facility, this quarter's pledged revenue and debt service (for DSCR).
     quarter_pledged: Vec<Decimal>,
     quarter_service: Vec<Decimal>,
+    /// Per collateralised facility, this month's borrowing-base prepayment.
+    collateral_prepay: Vec<Decimal>,
 }
 
 /// This month's figures, in the order of the ledger's columns.
@@ -45,6 +49,11 @@ struct Figures {
     /// The revolver's interest, paid before it moves.
     revolver_interest: Decimal,
     liquidity: Decimal,
+    /// Tax paid in cash (spec §8.1); 0 without an income statement.
+    tax: Decimal,
+    /// Interest expense (spec §8.1), or cash interest without an income statement: what the
+    /// interest-coverage covenant divides by.
+    interest_expense: Decimal,
 }
 
 /// The ledger's per-month columns while they are written.
@@ -53,6 +62,9 @@ struct Columns {
     stream_revenue: Vec<Decimal>,
     facilities: Vec<FacilityMonth>,
     covenants: Vec<Option<CovenantTest>>,
+    pnl: Vec<PnlMonth>,
+    gap_interest: Vec<Decimal>,
+    collateral: Vec<CollateralMonth>,
 }
 
 /// The state a run carries from month to month, and the month being computed. It owns its
@@ -67,6 +79,8 @@ pub(super) struct MonthState<'a> {
     /// Σ balances, kept up to date as they move rather than re-added every month.
     debt: Decimal,
     trailing_ebitda: Decimal,
+    /// Σ interest expense over the last twelve months (for `MinInterestCoverage`).
+    trailing_interest: Decimal,
     /// The month: its index and its figures so far.
     t: usize,
     ti: i32,
@@ -88,6 +102,9 @@ impl<'a> MonthState<'a> {
             stream_revenue: std::mem::take(&mut outcome.stream_revenue),
             facilities: std::mem::take(&mut outcome.facilities),
             covenants: std::mem::take(&mut outcome.covenants),
+            pnl: std::mem::take(&mut outcome.pnl),
+            gap_interest: std::mem::take(&mut outcome.gap_interest),
+            collateral: std::mem::take(&mut outcome.collateral),
         };
         let facility_count = plan.facilities.len();
         s.balances.clear();
@@ -106,6 +123,9 @@ impl<'a> MonthState<'a> {
         }
         s.last_interest.clear();
         s.last_interest.resize(facility_count, None);
+        s.collateral_prepay.clear();
+        s.collateral_prepay
+            .resize(plan.collateral_count, Decimal::ZERO);
         out.facilities
             .resize(plan.horizon * facility_count, FacilityMonth::default());
         MonthState {
@@ -115,6 +135,7 @@ impl<'a> MonthState<'a> {
             cash: opening_cash,
             debt,
             trailing_ebitda: Decimal::ZERO,
+            trailing_interest: Decimal::ZERO,
             t: 0,
             ti: 0,
             m: Figures::default(),
@@ -128,6 +149,9 @@ impl<'a> MonthState<'a> {
         outcome.stream_revenue = self.out.stream_revenue;
         outcome.facilities = self.out.facilities;
         outcome.covenants = self.out.covenants;
+        outcome.pnl = self.out.pnl;
+        outcome.gap_interest = self.out.gap_interest;
+        outcome.collateral = self.out.collateral;
         *scratch = self.s;
     }
 
@@ -151,6 +175,7 @@ impl<'a> MonthState<'a> {
         self.equity_and_cash();
         self.revolver();
         self.covenants()?;
+        self.collateral_columns();
         self.close();
         Ok(())
     }
@@ -296,6 +321,20 @@ impl<'a> MonthState<'a> {
                 let sweep = held_amount(mul(facility.sweep_share, sub(total_draws, draw)));
                 paid = add(paid, min(sweep, sub(opening, paid)));
             }
+            // §8.2 The borrowing base: after the schedule, balloon, sweep and draws, whatever the
+            // balance exceeds the advance share of the collateral's value is prepaid.
+            if let Some(collateral) = &facility.collateral
+                && let Some(advance_share) = collateral.advance_share
+                && collateral.tests_in(ti, facility.maturity)
+            {
+                let balance = add(sub(opening, paid), draw);
+                let base = held_amount(mul(advance_share, collateral.value[t]));
+                if lt(base, balance) {
+                    let prepay = min(sub(balance, base), balance);
+                    paid = add(paid, prepay);
+                    s.collateral_prepay[collateral.index] = prepay;
+                }
+            }
             if !paid.is_zero() || !draw.is_zero() {
                 s.balances[f] = add(sub(opening, paid), draw);
                 self.debt = add(self.debt, sub(draw, paid));
@@ -326,6 +365,23 @@ impl<'a> MonthState<'a> {
             mul(self.s.balances[r], plan.facilities[r].monthly_rate)
         });
         self.m.interest = add(self.m.interest, self.m.revolver_interest);
+        // §8.3 A month that opens short pays interest on the shortfall (§8.7.13: at t = 0 on
+        // the opening cash).
+        if let Some(gap_rate) = plan.gap_rate {
+            let gap = if lt(self.cash, Decimal::ZERO) {
+                held_amount(mul(-self.cash, gap_rate))
+            } else {
+                Decimal::ZERO
+            };
+            if !gap.is_zero() {
+                self.m.interest = add(self.m.interest, gap);
+            }
+            self.out.gap_interest.push(gap);
+        }
+        self.m.interest_expense = self.m.interest;
+        if let Some(accounting) = &plan.accounting {
+            self.income_statement(accounting);
+        }
         let m = &self.m;
         // In the spec's order: past ~$79B a 24-place cash no longer fits Decimal's 96 bits, and
         // another grouping would round its last digit differently (the proptest saw it).
@@ -340,7 +396,64 @@ impl<'a> MonthState<'a> {
         ] {
             cash = sub(cash, outflow);
         }
+        if !m.tax.is_zero() {
+            cash = sub(cash, m.tax);
+        }
         self.m.pre_revolver = add(add(cash, m.draws), m.equity);
+    }
+
+    /// §8.1 The month's income statement, from the EBITDA and the interest computed so far;
+    /// its tax is paid in cash before the revolver (§8.7.1).
+    #[inline(always)]
+    fn income_statement(&mut self, accounting: &super::plan::AccountingPlan) {
+        let t = self.t;
+        let depreciation = accounting.depreciation[t];
+        let stock_comp = accounting.stock_comp[t];
+        let interest_expense = match accounting.expensed_share {
+            Some(share) => held_amount(mul(self.m.interest, share)),
+            None => self.m.interest,
+        };
+        let adjusted_operating_income = sub(self.m.ebitda, depreciation);
+        let operating_income = sub(adjusted_operating_income, stock_comp);
+        let pre_tax_income = sub(operating_income, interest_expense);
+        let tax = match accounting.tax_share {
+            Some(share) if pre_tax_income > Decimal::ZERO => {
+                held_amount(mul(share, pre_tax_income))
+            }
+            _ => Decimal::ZERO,
+        };
+        self.m.tax = tax;
+        self.m.interest_expense = interest_expense;
+        self.out.pnl.push(PnlMonth {
+            depreciation,
+            stock_comp,
+            interest_expense,
+            adjusted_operating_income,
+            operating_income,
+            pre_tax_income,
+            tax,
+            net_income: sub(pre_tax_income, tax),
+            book_value: accounting.book_value[t],
+        });
+    }
+
+    /// §8.2 Each collateralised facility's value and borrowing-base prepayment, every month
+    /// (also after maturity, §8.7.2).
+    #[inline(always)]
+    fn collateral_columns(&mut self) {
+        if self.plan.collateral_count == 0 {
+            return;
+        }
+        for facility in &self.plan.facilities {
+            if let Some(collateral) = &facility.collateral {
+                let prepay = &mut self.s.collateral_prepay[collateral.index];
+                self.out.collateral.push(CollateralMonth {
+                    value: collateral.value[self.t],
+                    prepay: *prepay,
+                });
+                *prepay = Decimal::ZERO;
+            }
+        }
     }
 
     /// §3.7 The revolver tops cash up to the target, or is repaid from cash above it.
@@ -399,6 +512,16 @@ impl<'a> MonthState<'a> {
         self.trailing_ebitda = add(self.trailing_ebitda, self.m.ebitda);
         if t >= 12 {
             self.trailing_ebitda = sub(self.trailing_ebitda, self.out.months[t - 12].ebitda);
+        }
+        if plan.tests_interest_coverage {
+            self.trailing_interest = add(self.trailing_interest, self.m.interest_expense);
+            if t >= 12 {
+                let dropped = match self.out.pnl.get(t - 12) {
+                    Some(pnl) => pnl.interest_expense,
+                    None => self.out.months[t - 12].interest,
+                };
+                self.trailing_interest = sub(self.trailing_interest, dropped);
+            }
         }
         let quarter_end = t % 3 == 2;
         let liquidity = self.m.liquidity;
@@ -468,7 +591,56 @@ impl<'a> MonthState<'a> {
                         },
                     })
                 }
-                CovenantPlan::Dscr { .. } | CovenantPlan::MaxLeverage { .. } => None,
+                CovenantPlan::MinInterestCoverage { min }
+                    if quarter_end && self.trailing_interest >= DUST =>
+                {
+                    let value = self
+                        .trailing_ebitda
+                        .checked_div(self.trailing_interest)
+                        .ok_or_else(|| overflow(ti, "interest coverage"))?;
+                    Some(CovenantTest::judged(
+                        CovenantKind::MinInterestCoverage,
+                        Some(value),
+                        min,
+                        value < min,
+                        || min - value,
+                    ))
+                }
+                CovenantPlan::MaxLtv { facility, max_pct }
+                    if quarter_end && self.s.balances[facility] >= DUST =>
+                {
+                    let balance = self.s.balances[facility];
+                    let value = plan.facilities[facility]
+                        .collateral
+                        .as_ref()
+                        .map_or(Decimal::ZERO, |c| c.value[t]);
+                    let ratio = if value > Decimal::ZERO {
+                        balance
+                            .checked_div(value)
+                            .and_then(|ratio| ratio.checked_mul(dec!(100)))
+                    } else {
+                        None
+                    };
+                    Some(match ratio {
+                        Some(ratio) => CovenantTest::judged(
+                            CovenantKind::MaxLtv,
+                            Some(ratio),
+                            max_pct,
+                            ratio > max_pct,
+                            || ratio - max_pct,
+                        ),
+                        None => CovenantTest {
+                            kind: CovenantKind::MaxLtv,
+                            value: None,
+                            threshold: max_pct,
+                            breach: true,
+                        },
+                    })
+                }
+                CovenantPlan::Dscr { .. }
+                | CovenantPlan::MaxLeverage { .. }
+                | CovenantPlan::MinInterestCoverage { .. }
+                | CovenantPlan::MaxLtv { .. } => None,
             };
             self.out.covenants.push(test);
         }

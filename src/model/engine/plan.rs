@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::exact::mul;
+use super::exact::{add, mul, sub};
 use super::{HUNDRED, ModelError, TWELVE_HUNDRED, held_amount, held_rate, overflow};
 use crate::model::month::Month;
 use crate::model::scenario::{
@@ -73,6 +73,41 @@ pub(super) struct FacilityPlan {
     /// Whether a coverage covenant tests it: only then are its pledged revenue and debt
     /// service summed each quarter.
     pub(super) coverage_tested: bool,
+    /// Its collateral and borrowing base (spec §8.2), if it is secured.
+    pub(super) collateral: Option<CollateralPlan>,
+}
+
+/// A facility's collateral, prepared (spec §8.2).
+pub(super) struct CollateralPlan {
+    /// The facility's place among the collateralised ones (its ledger columns).
+    pub(super) index: usize,
+    /// `V(t)` for every month of the horizon.
+    pub(super) value: Vec<Decimal>,
+    /// `advance_pct/100`, when there is a borrowing base.
+    pub(super) advance_share: Option<Decimal>,
+    pub(super) from: i32,
+    pub(super) every: i32,
+}
+
+impl CollateralPlan {
+    /// Whether month `t` is a borrowing-base test month before `maturity` (spec §8.2, §8.7.8:
+    /// test months follow from `from` by `every` even when `from` is before 2025-01).
+    #[inline]
+    pub(super) fn tests_in(&self, t: i32, maturity: i32) -> bool {
+        t >= self.from && t < maturity && (t - self.from).rem_euclid(self.every) == 0
+    }
+}
+
+/// The income statement's month-invariant parts (spec §8.1): what depreciation, stock
+/// compensation and the book value are in each month does not depend on the ledger.
+pub(super) struct AccountingPlan {
+    pub(super) depreciation: Vec<Decimal>,
+    pub(super) stock_comp: Vec<Decimal>,
+    pub(super) book_value: Vec<Decimal>,
+    /// `1 − capitalised_interest_pct/100`, or `None` when nothing is capitalised.
+    pub(super) expensed_share: Option<Decimal>,
+    /// `tax_pct/100`, or `None` without tax.
+    pub(super) tax_share: Option<Decimal>,
 }
 
 pub(super) enum CovenantPlan {
@@ -87,6 +122,13 @@ pub(super) enum CovenantPlan {
     },
     MaxLeverage {
         max: Decimal,
+    },
+    MinInterestCoverage {
+        min: Decimal,
+    },
+    MaxLtv {
+        facility: usize,
+        max_pct: Decimal,
     },
 }
 
@@ -114,6 +156,14 @@ pub(super) struct Plan {
     pub(super) covenants: Vec<CovenantPlan>,
     /// Each covenant's first and last tested month (spec §7.2).
     pub(super) windows: Vec<(i32, i32)>,
+    /// The income statement (spec §8.1), with an `accounting` section.
+    pub(super) accounting: Option<AccountingPlan>,
+    /// `funding_gap.rate_pct / 1200` (spec §8.3), with a `funding_gap` section.
+    pub(super) gap_rate: Option<Decimal>,
+    /// How many facilities carry collateral.
+    pub(super) collateral_count: usize,
+    /// Whether an interest-coverage covenant is tested: only then is trailing interest summed.
+    pub(super) tests_interest_coverage: bool,
 }
 
 impl ContractPlan {
@@ -229,6 +279,16 @@ impl Plan {
             .collect();
         let market = PriceFactors::new(scenario, horizon)?;
         let mut sites = Vec::new();
+        // The sites as property (spec §8.1, §8.2), only when something reads them.
+        let uses_assets = scenario.accounting.is_some()
+            || scenario.facilities.iter().any(|f| f.collateral.is_some());
+        let useful_life = scenario
+            .accounting
+            .as_ref()
+            .map_or(DEFAULT_USEFUL_LIFE_MONTHS, |accounting| {
+                accounting.useful_life_months.max(1) as i32
+            });
+        let mut assets = Vec::new();
         for site in &scenario.sites {
             let scheduled = site.online.index();
             let online = scheduled + partner_delay(scenario, site.partner.partner_id()).0;
@@ -248,7 +308,11 @@ impl Plan {
                 })
                 .map(|(index, _)| index)
                 .collect();
+            let mut paid_before_online = Vec::new();
             for (t, capex_part, reimbursement_part) in capex_parts(scenario, site, anchor) {
+                if uses_assets && t < online {
+                    paid_before_online.push((t, capex_part));
+                }
                 if let Ok(t) = usize::try_from(t)
                     && t < horizon
                 {
@@ -260,6 +324,14 @@ impl Plan {
                         }
                     }
                 }
+            }
+            if uses_assets {
+                assets.push(SiteAsset::new(
+                    online,
+                    site.mw * site.capex_per_mw,
+                    paid_before_online,
+                    useful_life,
+                ));
             }
             if let Some(added) = mw_added.get_mut(online.max(0) as usize) {
                 *added += site.mw;
@@ -299,12 +371,27 @@ impl Plan {
             "fixed costs",
         )?;
 
+        let mut collateral_count = 0;
         let sofr = scenario.rates.sofr_pct;
         let facilities = scenario
             .facilities
             .iter()
             .zip(funded_capex)
             .map(|(facility, funded_capex)| {
+                let collateral = match &facility.collateral {
+                    Some(collateral) => {
+                        collateral_count += 1;
+                        Some(collateral_plan(
+                            scenario,
+                            collateral,
+                            collateral_count - 1,
+                            &assets,
+                            &market,
+                            horizon,
+                        )?)
+                    }
+                    None => None,
+                };
                 let annual_pct = match facility.rate {
                     Rate::Floating { spread_pct } => sofr + spread_pct,
                     Rate::Fixed { coupon_pct } => coupon_pct,
@@ -341,7 +428,7 @@ impl Plan {
                     .as_ref()
                     .zip(funded_capex)
                     .map(|(funds, base)| (funds.advance_pct / HUNDRED, base));
-                FacilityPlan {
+                Ok(FacilityPlan {
                     is_revolver: facility.kind == FacilityKind::Revolver,
                     monthly_rate: held_rate(annual_pct / TWELVE_HUNDRED),
                     commitment: facility.commitment,
@@ -356,11 +443,12 @@ impl Plan {
                     sweep_share: facility.sweep_pct / HUNDRED,
                     funded,
                     coverage_tested: coverage_tested(&facility.id),
-                }
+                    collateral,
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>, ModelError>>()?;
 
-        let covenants = scenario
+        let covenants: Vec<CovenantPlan> = scenario
             .covenants
             .iter()
             .map(|covenant| match &covenant.terms {
@@ -381,6 +469,13 @@ impl Plan {
                     min: *min,
                 },
                 CovenantTerms::MaxLeverage { max } => CovenantPlan::MaxLeverage { max: *max },
+                CovenantTerms::MinInterestCoverage { min } => {
+                    CovenantPlan::MinInterestCoverage { min: *min }
+                }
+                CovenantTerms::MaxLtv { facility, max_pct } => CovenantPlan::MaxLtv {
+                    facility: facility_index(facility).unwrap_or_default(),
+                    max_pct: *max_pct,
+                },
             })
             .collect();
         let windows = scenario
@@ -394,8 +489,23 @@ impl Plan {
             })
             .collect();
 
+        let accounting = scenario
+            .accounting
+            .as_ref()
+            .map(|accounting| accounting_plan(accounting, &assets, horizon));
+        let gap_rate = scenario
+            .funding_gap
+            .as_ref()
+            .map(|gap| held_rate(gap.rate_pct / TWELVE_HUNDRED));
+
         let cost_share = scenario.opex.cost_of_revenue_pct / HUNDRED;
         Ok(Self {
+            accounting,
+            gap_rate,
+            collateral_count,
+            tests_interest_coverage: covenants
+                .iter()
+                .any(|c| matches!(c, CovenantPlan::MinInterestCoverage { .. })),
             horizon,
             contracts,
             sites,
@@ -419,6 +529,178 @@ impl Plan {
             covenants,
         })
     }
+}
+
+/// The useful life that depreciates collateral without an `accounting` section (spec §8.2).
+const DEFAULT_USEFUL_LIFE_MONTHS: i32 = 72;
+
+/// A site's equipment as the income statement and the collateral see it (spec §8.1, §8.2).
+struct SiteAsset {
+    /// The effective online month `o'`.
+    online: i32,
+    /// `K = mw × capex_per_mw`.
+    cost: Decimal,
+    /// The capex parts paid before `o'`, as `(month, amount)`, those before 2025-01 included.
+    paid_before_online: Vec<(i32, Decimal)>,
+    /// The useful life `L`, months.
+    life: i32,
+    /// `K / L`, held at 1e-10: the depreciation of each month of the life.
+    monthly_depreciation: Decimal,
+}
+
+impl SiteAsset {
+    fn new(online: i32, cost: Decimal, paid_before_online: Vec<(i32, Decimal)>, life: i32) -> Self {
+        Self {
+            online,
+            cost,
+            paid_before_online,
+            life,
+            monthly_depreciation: held_amount(cost / Decimal::from(life)),
+        }
+    }
+
+    /// Counted only when it comes online in the horizon's time: a site online before 2025-01
+    /// is in the opening book value or the opening collateral (spec §8.7.3).
+    fn counts(&self) -> bool {
+        self.online >= 0
+    }
+
+    /// Adds its value at the end of each month to `values`: the capex paid to date before
+    /// `o'`, then its cost less the depreciation posted (`K − k × K/L` after `k` months), and
+    /// nothing once the life is over (the residue of holding `K/L` at 1e-10 is written off in
+    /// the last month). One pass of additions: the plan runs once per run, the analyses' many.
+    fn add_values(&self, values: &mut [Decimal]) {
+        let before_online = values.len().min(self.online.max(0) as usize);
+        // The parts in month order, summed as the months pass.
+        let mut parts = self.paid_before_online.clone();
+        parts.sort_by_key(|(month, _)| *month);
+        let mut parts = parts.into_iter().peekable();
+        let mut paid = Decimal::ZERO;
+        for (t, value) in values[..before_online].iter_mut().enumerate() {
+            while let Some((_, amount)) = parts.next_if(|(month, _)| *month <= t as i32) {
+                paid = add(paid, amount);
+            }
+            if !paid.is_zero() {
+                *value = add(*value, paid);
+            }
+        }
+        let mut left = self.cost;
+        for (k, value) in values[before_online..].iter_mut().enumerate() {
+            if k as i32 + 1 >= self.life {
+                break;
+            }
+            left = sub(left, self.monthly_depreciation);
+            *value = add(*value, left);
+        }
+    }
+}
+
+/// Adds to each month of `values` an opening pool's value at the month's end: `amount` less
+/// `per_month` for each month to date, nothing once `life` months have passed.
+fn add_run_down(values: &mut [Decimal], amount: Decimal, per_month: Decimal, life: i32) {
+    if amount.is_zero() {
+        return;
+    }
+    let mut left = amount;
+    for (t, value) in values.iter_mut().enumerate() {
+        if t as i32 + 1 >= life {
+            break;
+        }
+        left = sub(left, per_month);
+        *value = add(*value, left);
+    }
+}
+
+/// Depreciation, stock compensation and book value for each month (spec §8.1).
+fn accounting_plan(
+    accounting: &crate::model::scenario::Accounting,
+    assets: &[SiteAsset],
+    horizon: usize,
+) -> AccountingPlan {
+    let opening_life = accounting.opening_life_left_months.max(1) as i32;
+    let opening_part = held_amount(accounting.opening_book_value / Decimal::from(opening_life));
+    let mut depreciation = vec![Decimal::ZERO; horizon];
+    for month in depreciation.iter_mut().take(opening_life as usize) {
+        *month = opening_part;
+    }
+    let mut book_value = vec![Decimal::ZERO; horizon];
+    add_run_down(
+        &mut book_value,
+        accounting.opening_book_value,
+        opening_part,
+        opening_life,
+    );
+    for asset in assets.iter().filter(|asset| asset.counts()) {
+        let first = (asset.online as usize).min(horizon);
+        let last = (asset.online + asset.life).max(0) as usize;
+        for month in &mut depreciation[first..last.min(horizon)] {
+            *month = add(*month, asset.monthly_depreciation);
+        }
+        asset.add_values(&mut book_value);
+    }
+    let mut stock_comp = vec![accounting.stock_comp_monthly; horizon];
+    for charge in &accounting.stock_comp {
+        if let Ok(t) = usize::try_from(charge.month.index())
+            && t < horizon
+        {
+            stock_comp[t] += charge.amount;
+        }
+    }
+    let expensed_share = Decimal::ONE - accounting.capitalised_interest_pct / HUNDRED;
+    let tax_share = accounting.tax_pct / HUNDRED;
+    AccountingPlan {
+        depreciation,
+        stock_comp,
+        book_value,
+        expensed_share: (expensed_share != Decimal::ONE).then_some(expensed_share),
+        tax_share: (!tax_share.is_zero()).then_some(tax_share),
+    }
+}
+
+/// A facility's collateral value in each month and its borrowing-base terms (spec §8.2):
+/// `V(t) = P(t) × [opening_value × max(0, 1 − (t+1)/opening_life) + Σ B_j(t)]`.
+fn collateral_plan(
+    scenario: &Scenario,
+    collateral: &crate::model::scenario::Collateral,
+    index: usize,
+    assets: &[SiteAsset],
+    market: &PriceFactors,
+    horizon: usize,
+) -> Result<CollateralPlan, ModelError> {
+    let opening_life = collateral.opening_life_months.max(1) as i32;
+    let opening_part = held_amount(collateral.opening_value / Decimal::from(opening_life));
+    let mut value = vec![Decimal::ZERO; horizon];
+    add_run_down(
+        &mut value,
+        collateral.opening_value,
+        opening_part,
+        opening_life,
+    );
+    for (_, asset) in scenario
+        .sites
+        .iter()
+        .zip(assets)
+        .filter(|(site, asset)| collateral.sites.contains(&site.id) && asset.counts())
+    {
+        asset.add_values(&mut value);
+    }
+    // At the listed prices (a factor of exactly 1) the value at cost is the value.
+    for (t, month_value) in value.iter_mut().enumerate() {
+        let factor = market.by_year[t / 12];
+        if factor != Decimal::ONE && !month_value.is_zero() {
+            let marked = month_value
+                .checked_mul(factor)
+                .ok_or_else(|| overflow(t as i32, "collateral value"))?;
+            *month_value = held_amount(marked);
+        }
+    }
+    Ok(CollateralPlan {
+        index,
+        value,
+        advance_share: collateral.advance_pct.map(|pct| pct / HUNDRED),
+        from: collateral.from.index(),
+        every: collateral.every.max(1) as i32,
+    })
 }
 
 /// A site's capex and reimbursement parts as `(month, capex, reimbursement)`, around `anchor`

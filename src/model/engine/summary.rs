@@ -10,7 +10,8 @@ use super::{DUST_EXPONENT, HUNDRED, ModelError, PLAIN_EXPONENT};
 use crate::model::backtest::{BacktestRow, ReportedFigure, mean_absolute_error_pct};
 use crate::model::month::Month;
 use crate::model::outcome::{
-    Breach, CovenantKind, CovenantKpi, CovenantTest, Kpis, MonthRow, figure_at,
+    Breach, CovenantKind, CovenantKpi, CovenantTest, Kpis, MonthRow, PnlMonth, YearKpi, figure_at,
+    pnl_figure_at,
 };
 use crate::model::scenario::{Reported, Scenario};
 
@@ -19,6 +20,7 @@ use crate::model::scenario::{Reported, Scenario};
 pub(super) fn backtest(
     reported: &[Reported],
     months: &[MonthRow],
+    pnl: &[PnlMonth],
 ) -> Result<Vec<BacktestRow>, ModelError> {
     let mut rows = Vec::new();
     for entry in reported {
@@ -26,13 +28,18 @@ pub(super) fn backtest(
             continue;
         };
         for figure in ReportedFigure::ALL {
-            let (Some(reported), Some(model)) =
-                (figure.reported_in(entry), figure_at(months, figure, t))
-            else {
+            let model = if figure.is_pnl() {
+                pnl_figure_at(pnl, figure, t)
+            } else {
+                figure_at(months, figure, t)
+            };
+            let (Some(reported), Some(model)) = (figure.reported_in(entry), model) else {
                 continue;
             };
+            // Spec §8.1: relative to the reported figure's size, so a loss reported as
+            // negative reads as one (a positive figure is its own magnitude).
             let error_pct = (model - reported)
-                .checked_div(reported)
+                .checked_div(reported.abs())
                 .and_then(|ratio| ratio.checked_mul(HUNDRED))
                 .ok_or_else(|| ModelError::BacktestOverflow {
                     what: format!("{} in {}", figure.field(), entry.month),
@@ -165,6 +172,36 @@ pub(super) fn summarise(
         funding_need,
         ending_cash: months.last().map_or(scenario.opening.cash, |row| row.cash),
         backtest_error_pct: mean_absolute_error_pct(backtest),
+        years: Vec::new(),
+    }
+}
+
+/// The yearly income-statement KPIs (spec §8.1): each calendar year's revenue and net
+/// income, and `(revenue − net_income) / revenue`. A year the horizon ends inside counts
+/// the months it holds. Nothing without an income statement.
+pub(super) fn income_years(months: &[MonthRow], pnl: &[PnlMonth], years: &mut Vec<YearKpi>) {
+    years.clear();
+    for (months, pnl) in months.chunks(12).zip(pnl.chunks(12)) {
+        let Some(first) = months.first() else {
+            continue;
+        };
+        let revenue = months
+            .iter()
+            .fold(Decimal::ZERO, |sum, row| add(sum, row.revenue));
+        let net_income = pnl
+            .iter()
+            .fold(Decimal::ZERO, |sum, month| add(sum, month.net_income));
+        let cost_per_revenue_dollar = if revenue.is_zero() {
+            None
+        } else {
+            (revenue - net_income).checked_div(revenue)
+        };
+        years.push(YearKpi {
+            year: first.month.year(),
+            revenue,
+            net_income,
+            cost_per_revenue_dollar,
+        });
     }
 }
 
@@ -181,8 +218,10 @@ fn lower_headroom(a: &CovenantTest, b: &CovenantTest) -> bool {
     {
         if cmp(a.threshold, b.threshold) == Ordering::Equal {
             let (lower, higher) = match a.kind {
-                CovenantKind::MaxLeverage => (value_b, value_a),
-                CovenantKind::MinLiquidity | CovenantKind::Dscr => (value_a, value_b),
+                CovenantKind::MaxLeverage | CovenantKind::MaxLtv => (value_b, value_a),
+                CovenantKind::MinLiquidity
+                | CovenantKind::Dscr
+                | CovenantKind::MinInterestCoverage => (value_a, value_b),
             };
             if !lt(lower, higher) {
                 return false;

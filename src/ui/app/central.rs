@@ -42,6 +42,7 @@ impl WhatIfApp {
         match self.tab {
             Tab::Charts => self.charts.ui(ui, &mut view),
             Tab::Breakdown => self.breakdown.ui(ui, &mut view),
+            Tab::Income => self.income.ui(ui, &mut view),
             Tab::Ledger => self.ledger.ui(ui, &mut view),
             Tab::Compare => self.compare.ui(ui, &mut view),
             Tab::Tornado => self.tornado.ui(ui, &mut view),
