@@ -9,9 +9,9 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::format::{busd, grouped};
+use super::format::{busd, grouped, lever_value_text};
 use crate::model::analysis::Kpi;
-use crate::model::{CovenantTerms, Month, Outcome, Scenario};
+use crate::model::{CovenantTerms, LeverValue, Month, Outcome, Scenario};
 
 /// How a KPI's figure is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,7 +77,7 @@ impl KpiUnit {
     pub fn magnitude_text(self, magnitude: Decimal) -> String {
         match self {
             Self::HeadroomPct => format!("{} pp", grouped(magnitude, 1)),
-            Self::Month => format!("{} months", magnitude.normalize()),
+            Self::Month => lever_value_text(&LeverValue::Number(magnitude), "months"),
             Self::Money => busd(magnitude),
         }
     }

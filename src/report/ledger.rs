@@ -313,10 +313,9 @@ pub fn kpis_text(outcome: &Outcome, scenario: &Scenario, precision: Precision) -
         let breach = covenant.first_breach.map_or_else(
             || "never breached".to_owned(),
             |month| {
-                format!(
-                    "first breach {month}, {} months in breach",
-                    covenant.breach_months
-                )
+                let months = covenant.breach_months;
+                let unit = if months == 1 { "month" } else { "months" };
+                format!("first breach {month}, {months} {unit} in breach")
             },
         );
         let _ = writeln!(text, "covenant {:<8} {headroom}; {breach}", covenant.id);

@@ -513,7 +513,7 @@ fn mw_text(value: f64) -> String {
 
 /// A plot with the shared month axis, linked to the other charts; its legend is a row above
 /// it ([`legend_ui`]).
-fn month_plot(id: &str, height: f32) -> Plot<'_> {
+pub(super) fn month_plot(id: &str, height: f32) -> Plot<'_> {
     let group = Id::unique("coreweave-whatif.months");
     Plot::new(id)
         .height(height.max(MIN_PLOT_HEIGHT))

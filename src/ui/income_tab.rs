@@ -5,14 +5,12 @@
 //!
 //! [`IncomeData`] is built from an outcome once per recompute; the `*_ui` functions only read it.
 
-use eframe::egui::{self, Id, RichText, Ui};
-use egui_plot::{
-    Corner, HoverPosition, Legend, Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints,
-    Points,
-};
+use eframe::egui::{self, RichText, Ui};
+use egui_plot::{HoverPosition, Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, Points};
 use rust_decimal::Decimal;
 
-use super::charts::{REPORTED_NAME, billions_axis, billions_text_dp, month_axis, month_grid};
+use super::chart_legend::{Entry, Mark, legend_ui};
+use super::charts::{self, REPORTED_NAME, billions_axis, billions_text_dp};
 use super::document::Document;
 use super::format::{month_at, plot_f64};
 use super::theme;
@@ -196,34 +194,22 @@ pub fn income_ui(ui: &mut Ui, data: &IncomeData) {
     let charts = usize::from(data.has_income) + data.collateral.len();
     let height =
         ((ui.available_height() - 30.0 * charts as f32) / charts as f32).clamp(140.0, 420.0);
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        if data.has_income {
-            income_chart_ui(ui, data, height);
-        }
-        for (k, chart) in data.collateral.iter().enumerate() {
-            collateral_chart_ui(ui, chart, k, data.last_t, height);
-        }
-    });
+    egui::ScrollArea::vertical()
+        .id_salt("income tab")
+        .show(ui, |ui| {
+            if data.has_income {
+                income_chart_ui(ui, data, height);
+            }
+            for (k, chart) in data.collateral.iter().enumerate() {
+                collateral_chart_ui(ui, chart, k, data.last_t, height);
+            }
+        });
 }
 
-/// A plot with the app's month axis, linked to the other charts.
-fn month_plot(id: String, height: f32) -> Plot<'static> {
-    let group = Id::unique("coreweave-whatif.months");
-    Plot::new(id)
-        .height(height)
-        .link_axis(group, [true, false])
-        .link_cursor(group, [true, false])
-        .x_grid_spacer(month_grid)
-        .x_axis_formatter(month_axis)
+/// The app's month plot ([`charts::month_plot`]) in $B, hovering the series, month and value.
+fn billions_plot(id: &str, height: f32) -> Plot<'_> {
+    charts::month_plot(id, height)
         .y_axis_formatter(billions_axis)
-        .legend(
-            Legend::default()
-                .position(Corner::LeftTop)
-                .text_style(egui::TextStyle::Small)
-                .background_alpha(0.85),
-        )
-        .allow_scroll(false)
-        .y_axis_min_width(48.0)
         .label_formatter(|hover| match hover {
             HoverPosition::NearDataPoint {
                 plot_name,
@@ -248,15 +234,27 @@ fn line(series: &IncomeSeries) -> Line<'_> {
 /// Quarterly revenue, adjusted operating income and net income, with the reported figures.
 fn income_chart_ui(ui: &mut Ui, data: &IncomeData, height: f32) {
     ui.label(RichText::new(INCOME_CHART_TITLE).strong());
-    month_plot("income_chart".to_owned(), height)
+    let series = [
+        (&data.revenue, theme::REVENUE),
+        (&data.adjusted_operating_income, theme::series(1)),
+        (&data.net_income, theme::CASH),
+    ];
+    let mut entries: Vec<Entry> = series
+        .iter()
+        .map(|(series, color)| Entry::new(&series.name, *color, Mark::Line { width: 2.0 }))
+        .collect();
+    if !data.reported.is_empty() {
+        entries.push(Entry::new(
+            REPORTED_NAME,
+            theme::REPORTED,
+            Mark::Diamond { filled: false },
+        ));
+    }
+    let height = height - legend_ui(ui, &entries);
+    billions_plot("income_chart", height)
         .include_y(0.0)
         .include_x(data.last_t)
         .show(ui, |plot_ui| {
-            let series = [
-                (&data.revenue, theme::REVENUE),
-                (&data.adjusted_operating_income, theme::series(1)),
-                (&data.net_income, theme::CASH),
-            ];
             for (series, color) in series {
                 plot_ui.line(line(series).color(color).width(2.0));
                 plot_ui.points(
@@ -285,7 +283,20 @@ fn income_chart_ui(ui: &mut Ui, data: &IncomeData, height: f32) {
 /// A facility's collateral value, its balance and its borrowing base, month by month.
 fn collateral_chart_ui(ui: &mut Ui, chart: &CollateralChart, k: usize, last_t: f64, height: f32) {
     ui.label(RichText::new(collateral_chart_title(&chart.facility_name)).strong());
-    month_plot(format!("collateral_chart_{k}"), height)
+    let mut entries = vec![
+        Entry::new(
+            &chart.value.name,
+            theme::LIQUIDITY,
+            Mark::Line { width: 2.0 },
+        ),
+        Entry::new(&chart.balance.name, theme::CASH, Mark::Line { width: 2.0 }),
+    ];
+    if let Some(base) = &chart.borrowing_base {
+        entries.push(Entry::new(&base.name, theme::THRESHOLD, Mark::Dashed));
+    }
+    let height = height - legend_ui(ui, &entries);
+    let id = format!("collateral_chart_{k}");
+    billions_plot(&id, height)
         .include_y(0.0)
         .include_x(last_t)
         .show(ui, |plot_ui| {
