@@ -208,21 +208,50 @@ fn drag_to_the_end(harness: &mut Harness<'static, WhatIfApp>, stem: &str, path: 
     );
 }
 
-#[test]
-fn every_drag_on_every_shipped_preset_follows_the_pointer_to_the_end() {
-    for (stem, _) in SHIPPED_PRESETS {
-        let mut harness = app_on(stem);
-        let paths = levers_to_drag(&harness);
-        assert!(
-            paths.len() >= 3,
-            "{stem}: a rate, a draw and a month at least: {paths:?}"
-        );
-        // No wait between drags: the shading held from before the last one is still drawn
-        // (faded), so each drag starts with the panel as the first one saw it.
-        for path in paths {
-            drag_to_the_end(&mut harness, stem, &path);
-        }
+/// Drags a rate, a draw, a month and the delivery delay (those it has) on the shipped preset
+/// `stem`, one after another.
+fn every_drag_follows_the_pointer_on(stem: &str) {
+    let mut harness = app_on(stem);
+    let paths = levers_to_drag(&harness);
+    assert!(
+        paths.len() >= 3,
+        "{stem}: a rate, a draw and a month at least: {paths:?}"
+    );
+    // No wait between drags: the shading held from before the last one is still drawn
+    // (faded), so each drag starts with the panel as the first one saw it.
+    for path in paths {
+        drag_to_the_end(&mut harness, stem, &path);
     }
+}
+
+/// One test per preset, so the test threads share them out.
+macro_rules! drag_tests {
+    ($($name:ident => $stem:literal),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                every_drag_follows_the_pointer_on($stem);
+            }
+        )*
+
+        #[test]
+        fn every_shipped_preset_has_its_drag_test() {
+            let tested = [$($stem),*];
+            let shipped: Vec<&str> = SHIPPED_PRESETS.iter().map(|(stem, _)| *stem).collect();
+            assert_eq!(tested.to_vec(), shipped);
+        }
+    };
+}
+
+drag_tests! {
+    drags_follow_the_pointer_on_s1_base => "s1-base",
+    drags_follow_the_pointer_on_ipo_as_priced => "ipo-as-priced",
+    drags_follow_the_pointer_on_management_plan => "management-plan",
+    drags_follow_the_pointer_on_bear_case => "bear-case",
+    drags_follow_the_pointer_on_actual_2025 => "actual-2025",
+    drags_follow_the_pointer_on_gpu_price_crash => "gpu-price-crash",
+    drags_follow_the_pointer_on_galaxy_helios_2026 => "galaxy-helios-2026",
+    drags_follow_the_pointer_on_short_lived_gpus => "short-lived-gpus",
 }
 
 #[test]
