@@ -359,4 +359,9 @@ fn every_lever_of_every_shipped_preset_has_a_label_of_its_own() {
     assert_eq!(label("openai_2.start"), "OpenAI (openai_2): start");
     assert_eq!(label("openai.start"), "OpenAI (openai): start");
     assert_eq!(label("rates.sofr_pct"), "SOFR");
+    assert_eq!(
+        label("microsoft.total_value"),
+        "Microsoft: contract value",
+        "one contract with Microsoft needs no id, whatever else is named after it"
+    );
 }

@@ -203,39 +203,38 @@ impl Field<'_> {
             == Some(self.name)
     }
 
-    /// `DDTL 2.0: spread over SOFR`; when another item has the same owner name (two
-    /// contracts with OpenAI), the item's id tells them apart: `OpenAI (openai_2): start`.
-    pub fn label_text(&self, shared: &SharedOwners) -> String {
+    /// `DDTL 2.0: spread over SOFR`; when another item would read the same (two contracts
+    /// with OpenAI), the item's id tells them apart: `OpenAI (openai_2): start`.
+    pub fn label_text(&self, shared: &SharedLabels) -> String {
+        let plain = self.plain_label();
         match self.owner {
-            Some((prefix, owner)) if shared.contains(&(prefix.to_owned(), owner.to_owned())) => {
+            Some((prefix, owner)) if shared.contains(&plain) => {
                 format!("{prefix}{owner} ({}): {}", self.item, self.label)
             }
+            _ => plain,
+        }
+    }
+
+    /// The label without an item id: `OpenAI: start`.
+    fn plain_label(&self) -> String {
+        match self.owner {
             Some((prefix, owner)) => format!("{prefix}{owner}: {}", self.label),
             None => self.label.to_owned(),
         }
     }
 }
 
-/// Owner names (with their word before) that more than one item of a scenario has.
-pub(crate) type SharedOwners = std::collections::HashSet<(String, String)>;
+/// Labels that two fields or more of a scenario would share (see [`Field::label_text`]).
+pub(crate) type SharedLabels = std::collections::HashSet<String>;
 
-/// The owners of `scenario` shared by two items or more (see [`Field::label_text`]).
-fn shared_owners(scenario: &mut Scenario) -> SharedOwners {
-    let mut items: std::collections::HashMap<(String, String), String> =
-        std::collections::HashMap::new();
-    let mut shared = SharedOwners::new();
+/// The labels of `scenario` that more than one field has.
+fn shared_labels(scenario: &mut Scenario) -> SharedLabels {
+    let mut seen = std::collections::HashSet::new();
+    let mut shared = SharedLabels::new();
     visit_fields(scenario, &mut |field| {
-        if let Some((prefix, owner)) = field.owner {
-            let key = (prefix.to_owned(), owner.to_owned());
-            match items.get(&key) {
-                Some(item) if item != field.item => {
-                    shared.insert(key);
-                }
-                Some(_) => {}
-                None => {
-                    items.insert(key, field.item.to_owned());
-                }
-            }
+        let label = field.plain_label();
+        if !seen.insert(label.clone()) {
+            shared.insert(label);
         }
     });
     shared
@@ -898,7 +897,7 @@ pub fn analysis_limits(scenario: &Scenario, lever: &Lever) -> Option<(LeverValue
 /// Every lever of `scenario`, with its current value, in panel order within preset order.
 pub fn levers(scenario: &Scenario) -> Vec<Lever> {
     let mut copy = scenario.clone();
-    let shared = shared_owners(&mut copy);
+    let shared = shared_labels(&mut copy);
     let mut out = Vec::new();
     visit_fields(&mut copy, &mut |field| {
         out.push(lever_of(&scenario.meta.sources, &shared, field))
@@ -909,7 +908,7 @@ pub fn levers(scenario: &Scenario) -> Vec<Lever> {
 /// The registry's description of one field, with its source note.
 fn lever_of(
     sources: &std::collections::BTreeMap<String, String>,
-    shared: &SharedOwners,
+    shared: &SharedLabels,
     field: Field<'_>,
 ) -> Lever {
     let path = field.path();
@@ -936,7 +935,7 @@ fn lever_of(
 /// The lever at `path`.
 pub fn lever(scenario: &Scenario, path: &str) -> Result<Lever, LeverError> {
     let mut copy = scenario.clone();
-    let shared = shared_owners(&mut copy);
+    let shared = shared_labels(&mut copy);
     let mut found = None;
     visit_fields(&mut copy, &mut |field| {
         if found.is_none() && field.is_at(path) {

@@ -171,7 +171,8 @@ impl View for BreachMapTab {
             lever_combo_ui(ui, "map_x", "X", &mut self.x_path, &axes);
             lever_combo_ui(ui, "map_y", "Y", &mut self.y_path, &axes);
             kpi_combo_ui(ui, "map_kpi", &mut self.kpi, choices);
-            let steps_label = ui.label("Cells per side");
+            // Kept whole: a label that does not fit moves to the next row.
+            let steps_label = ui.add(egui::Label::new("Cells per side").extend());
             ui.add(egui::DragValue::new(&mut self.steps).range(2..=200))
                 .labelled_by(steps_label.id);
         });
@@ -258,7 +259,7 @@ fn map_ui(
     let available = ui.available_size();
     let side = (available.x - AXIS_MARGIN - SCALE_MARGIN - 16.0)
         .min(available.y - AXIS_MARGIN - 8.0)
-        .max(160.0);
+        .max(120.0);
     let (outer, _) = ui.allocate_exact_size(
         egui::vec2(side + AXIS_MARGIN + SCALE_MARGIN, side + AXIS_MARGIN),
         Sense::hover(),

@@ -118,8 +118,7 @@ impl Story {
         {
             tries.push(Try {
                 text: format!(
-                    "Set \"{}\" to {} a year, about how fast GPU rental prices fell in 2023-25: \
-                     {}.",
+                    "Set \"{}\" to {}, about how fast GPU rental prices fell in 2023-25: {}.",
                     prices.label,
                     lever_value_text(&value, prices.unit),
                     effect.text

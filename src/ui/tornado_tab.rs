@@ -169,17 +169,21 @@ impl View for TornadoTab {
         if running {
             ctx.request_repaint_after(POLL_INTERVAL);
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if running {
                 super::background::busy_ui(ui);
                 ui.label("Computing the tornado…");
             } else {
-                ui.label(
-                    RichText::new(
-                        "Each bar: the KPI with the lever at its low (blue) and high (orange) \
-                         value, the others held. Click a side to set the lever there.",
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(
+                            "Each bar: the KPI with the lever at its low (blue) and high \
+                             (orange) value, the others held. Click a side to set the lever \
+                             there.",
+                        )
+                        .weak(),
                     )
-                    .weak(),
+                    .wrap(),
                 );
             }
         });
