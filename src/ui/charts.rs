@@ -397,7 +397,7 @@ const GRID_MIN_SPACING: f64 = 8.0;
 const VALUE_TICK_SPACING: f64 = 30.0;
 
 /// Grid marks on a value axis: one evenly spaced set (every label equally strong) at a round
-/// step (1, 2, 2.5 or 5 times a power of ten) about [`VALUE_TICK_SPACING`] apart, and never
+/// step (1, 2, 2.5 or 5 times a power of ten) about 30 pixels apart, and never
 /// fewer than three inside the plot, however short the range.
 pub fn value_grid(input: GridInput) -> Vec<GridMark> {
     let (low, high) = input.bounds;
