@@ -58,8 +58,9 @@ if [[ -z "$window" ]]; then
     exit 1
 fi
 xdotool windowmove "$window" 0 0 windowsize "$window" "$width" "$height"
-# Time for the first frames and the breach shading of the sliders on screen.
-sleep "${DRAG_CHECK_WAIT:-8}"
+# Time for the first frames and the breach shading of the sliders on screen: the positions
+# above are those with the panel's note drawn, which comes with the shading.
+sleep "${DRAG_CHECK_WAIT:-12}"
 import -window root "$out_dir/before.png"
 
 xdotool mousemove "$handle_x" "$slider_y"
