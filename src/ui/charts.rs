@@ -45,7 +45,7 @@ pub struct Series {
 }
 
 impl Series {
-    fn new(name: impl Into<String>) -> Self {
+    pub(super) fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
             points: Vec::new(),
@@ -180,7 +180,8 @@ pub struct ChartData {
     pub reported: ReportedMarkers,
 }
 
-fn billions(value_musd: Decimal) -> f64 {
+/// $M as $B, for a plot.
+pub(super) fn billions(value_musd: Decimal) -> f64 {
     plot_f64(value_musd) / 1000.0
 }
 
@@ -543,7 +544,7 @@ fn ghost_entries(ghosts: &[Ghost<'_>], what: &str) -> Vec<Entry> {
         .collect()
 }
 
-fn line<'a>(series: &'a Series) -> Line<'a> {
+pub(super) fn line<'a>(series: &'a Series) -> Line<'a> {
     Line::new(
         series.name.as_str(),
         PlotPoints::from(series.points.as_slice()),

@@ -6,13 +6,13 @@
 //! [`IncomeData`] is built from an outcome once per recompute; the `*_ui` functions only read it.
 
 use eframe::egui::{self, RichText, Ui};
-use egui_plot::{HoverPosition, Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, Points};
+use egui_plot::{HoverPosition, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, Points};
 use rust_decimal::Decimal;
 
 use super::chart_legend::{Entry, Mark, legend_ui};
-use super::charts::{self, REPORTED_NAME, billions_axis, billions_text_dp};
+use super::charts::{self, REPORTED_NAME, Series, billions, billions_axis, billions_text_dp, line};
 use super::document::Document;
-use super::format::{month_at, plot_f64};
+use super::format::month_at;
 use super::theme;
 use super::view::{View, ViewContext};
 use crate::model::{Outcome, ReportedFigure, Scenario};
@@ -25,30 +25,14 @@ pub fn collateral_chart_title(name: &str) -> String {
     format!("{name}: collateral against balance ($B)")
 }
 
-/// A named line of `(month index, $B)` points.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct IncomeSeries {
-    pub name: String,
-    pub points: Vec<PlotPoint>,
-}
-
-impl IncomeSeries {
-    fn new(name: &str) -> Self {
-        Self {
-            name: name.to_owned(),
-            points: Vec::new(),
-        }
-    }
-}
-
 /// One collateralised facility's lines.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CollateralChart {
     pub facility_name: String,
-    pub value: IncomeSeries,
-    pub balance: IncomeSeries,
+    pub value: Series,
+    pub balance: Series,
     /// `advance_pct × value`, when the facility has a borrowing base.
-    pub borrowing_base: Option<IncomeSeries>,
+    pub borrowing_base: Option<Series>,
 }
 
 /// Everything the tab draws, derived from one outcome.
@@ -56,9 +40,9 @@ pub struct CollateralChart {
 pub struct IncomeData {
     /// Whether the scenario has an income statement at all.
     pub has_income: bool,
-    pub revenue: IncomeSeries,
-    pub adjusted_operating_income: IncomeSeries,
-    pub net_income: IncomeSeries,
+    pub revenue: Series,
+    pub adjusted_operating_income: Series,
+    pub net_income: Series,
     /// The reported net income and adjusted operating income, `(figure, point)`, $B at the
     /// quarter's last month (the chart has no interest-expense line to set that one beside).
     pub reported: Vec<(ReportedFigure, PlotPoint)>,
@@ -66,17 +50,13 @@ pub struct IncomeData {
     pub last_t: f64,
 }
 
-fn billions(value_musd: Decimal) -> f64 {
-    plot_f64(value_musd) / 1000.0
-}
-
 impl IncomeData {
     pub fn new(outcome: &Outcome, scenario: &Scenario) -> Self {
         let mut data = Self {
             has_income: !outcome.pnl.is_empty(),
-            revenue: IncomeSeries::new("Revenue"),
-            adjusted_operating_income: IncomeSeries::new("Adjusted operating income"),
-            net_income: IncomeSeries::new("Net income"),
+            revenue: Series::new("Revenue"),
+            adjusted_operating_income: Series::new("Adjusted operating income"),
+            net_income: Series::new("Net income"),
             last_t: outcome.months.len().saturating_sub(1) as f64,
             ..Self::default()
         };
@@ -130,9 +110,9 @@ impl IncomeData {
                 .and_then(|collateral| collateral.advance_pct);
             let mut chart = CollateralChart {
                 facility_name: facility.name.clone(),
-                value: IncomeSeries::new("Collateral value"),
-                balance: IncomeSeries::new("Balance"),
-                borrowing_base: advance.map(|_| IncomeSeries::new("Borrowing base")),
+                value: Series::new("Collateral value"),
+                balance: Series::new("Balance"),
+                borrowing_base: advance.map(|_| Series::new("Borrowing base")),
             };
             for t in 0..outcome.months.len() {
                 let x = t as f64;
@@ -222,13 +202,6 @@ fn billions_plot(id: &str, height: f32) -> Plot<'_> {
             )),
             HoverPosition::Elsewhere { position } => Some(month_at(position.x).to_string()),
         })
-}
-
-fn line(series: &IncomeSeries) -> Line<'_> {
-    Line::new(
-        series.name.as_str(),
-        PlotPoints::from(series.points.as_slice()),
-    )
 }
 
 /// Quarterly revenue, adjusted operating income and net income, with the reported figures.
