@@ -15,28 +15,19 @@ bin="${CHANGE_COST_BIN:-target/release/coreweave-whatif}"
 [[ -z "${CHANGE_COST_BIN:-}" ]] && cargo build --release --quiet
 display=":${CHANGE_COST_DISPLAY:-95}"
 wait_s="${CHANGE_COST_WAIT:-15}"
+width=1440
+height=900
 # SOFR's typed entry.
 entry_x=287
 entry_y=166
 
-scratch="$(mktemp -d)"
-Xvfb "$display" -screen 0 1440x900x24 -nolisten tcp &
-xvfb_pid=$!
-app_pid=""
-cleanup() {
-    [[ -n "$app_pid" ]] && kill "$app_pid" 2>/dev/null || true
-    kill "$xvfb_pid" 2>/dev/null || true
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
-sleep 1
-
-export DISPLAY="$display" XDG_RUNTIME_DIR="$scratch" HOME="$scratch" XDG_DATA_HOME="$scratch/data"
+# shellcheck source=scripts/xvfb-session.sh
+source scripts/xvfb-session.sh
 "$bin" &
 app_pid=$!
 sleep 3
 window="$(xdotool search --name coreweave-whatif | head -n 1)"
-xdotool windowmove "$window" 0 0 windowsize "$window" 1440 900
+xdotool windowmove "$window" 0 0 windowsize "$window" "$width" "$height"
 # The first shading and the first frames settle.
 sleep "$wait_s"
 

@@ -32,19 +32,8 @@ slider_y=166
 handle_x=$((34 + 195 * 43 / 150)) # 4.3 % of 0..15
 end_x=$((237 + 40))
 
-scratch="$(mktemp -d)"
-Xvfb "$display" -screen 0 "${width}x${height}x24" -nolisten tcp &
-xvfb_pid=$!
-app_pid=""
-cleanup() {
-    [[ -n "$app_pid" ]] && kill "$app_pid" 2>/dev/null || true
-    kill "$xvfb_pid" 2>/dev/null || true
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
-sleep 1
-
-export DISPLAY="$display" XDG_RUNTIME_DIR="$scratch" HOME="$scratch" XDG_DATA_HOME="$scratch/data"
+# shellcheck source=scripts/xvfb-session.sh
+source scripts/xvfb-session.sh
 "$bin" &
 app_pid=$!
 window=""

@@ -21,19 +21,8 @@ display=":${SCREENSHOT_DISPLAY:-97}"
 width="${SCREENSHOT_WIDTH:-1440}"
 height="${SCREENSHOT_HEIGHT:-900}"
 
-scratch="$(mktemp -d)"
-Xvfb "$display" -screen 0 "${width}x${height}x24" -nolisten tcp &
-xvfb_pid=$!
-app_pid=""
-cleanup() {
-    [[ -n "$app_pid" ]] && kill "$app_pid" 2>/dev/null || true
-    kill "$xvfb_pid" 2>/dev/null || true
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
-sleep 1
-
-export DISPLAY="$display" XDG_RUNTIME_DIR="$scratch" HOME="$scratch" XDG_DATA_HOME="$scratch/data"
+# shellcheck source=scripts/xvfb-session.sh
+source scripts/xvfb-session.sh
 target/release/coreweave-whatif "$@" &
 app_pid=$!
 sleep "${SCREENSHOT_WAIT:-6}"
