@@ -26,7 +26,7 @@ use super::format::plot_f64;
 use crate::model::analysis::{
     Axis, Condition, Crossing, Evaluator, LeverRange, Margin, Side, failing_ranges_with,
 };
-use crate::model::{Lever, LeverKind, LeverValue, Month, Scenario, lever, set_lever};
+use crate::model::{Lever, LeverKind, LeverValue, Month, Scenario, levers, set_lever};
 use crate::report::format::{lever_value_text, signed_margin};
 
 /// A shading job: the scenario generation and the lever paths asked for.
@@ -269,6 +269,8 @@ fn lever_shading(scenario: &Scenario, path: &str, progress: &Progress) -> Option
 struct Held {
     generation: u64,
     scenario: Arc<Scenario>,
+    /// The lever as it is in `scenario` (its value and range there).
+    lever: Option<Lever>,
     shading: Option<LeverShading>,
 }
 
@@ -302,12 +304,15 @@ impl BreachShading {
             && let Some((generation, scenario)) = &self.job_scenario
             && *generation == key.generation
         {
+            // One walk of the registry for the batch, not one per lever.
+            let in_job = levers(scenario);
             for (path, shading) in results {
                 self.held.insert(
                     path.clone(),
                     Held {
                         generation: *generation,
                         scenario: Arc::clone(scenario),
+                        lever: in_job.iter().find(|lever| lever.path == *path).cloned(),
                         shading: shading.clone(),
                     },
                 );
@@ -383,9 +388,17 @@ impl BreachShading {
         let current = document.scenario();
         let mut shared: Option<Arc<Scenario>> = None;
         for (path, held) in &mut self.held {
-            if held.generation != generation && only_lever_moved(&held.scenario, current, path) {
+            if held.generation == generation {
+                continue;
+            }
+            // The document's lever list is already built: no walk of the registry per lever.
+            let now = document.levers().iter().find(|lever| lever.path == *path);
+            if let (Some(before), Some(after)) = (&held.lever, now)
+                && only_lever_moved(&held.scenario, before, current, after)
+            {
                 held.generation = generation;
                 held.scenario = Arc::clone(shared.get_or_insert_with(|| Arc::new(current.clone())));
+                held.lever = Some(after.clone());
             }
         }
         self.checked = Some((
@@ -454,17 +467,19 @@ fn shading_pool() -> &'static rayon::ThreadPool {
 /// Stack of each shading thread.
 const SHADING_STACK_BYTES: usize = 64 << 20;
 
-/// Whether `new` is `old` with at most the lever at `path` set to another value (its range
-/// unchanged): then `path`'s shading on `old` is its shading on `new`.
-fn only_lever_moved(old: &Scenario, new: &Scenario, path: &str) -> bool {
-    let (Ok(before), Ok(after)) = (lever(old, path), lever(new, path)) else {
-        return false;
-    };
+/// Whether `new` is `old` with at most one lever set to another value, its range unchanged:
+/// then that lever's shading on `old` is its shading on `new`. `before` and `after` are the
+/// lever as it is in `old` and in `new`; only a lever whose value moved needs a copy of `old`
+/// to set it on, for the others `new` must be `old`.
+fn only_lever_moved(old: &Scenario, before: &Lever, new: &Scenario, after: &Lever) -> bool {
     if before.kind != after.kind {
         return false;
     }
+    if before.value == after.value {
+        return old == new;
+    }
     let mut probe = old.clone();
-    set_lever(&mut probe, path, &after.value).is_ok() && probe == *new
+    set_lever(&mut probe, &after.path, &after.value).is_ok() && probe == *new
 }
 
 /// A lever value as a slider position (number, or month index).
@@ -522,6 +537,46 @@ mod tests {
     use crate::model::analysis::{breach_ranges, evaluate};
     use crate::model::{default_scenario, levers};
     use rust_decimal::Decimal;
+
+    #[test]
+    fn a_shading_holds_after_a_change_of_its_own_lever_only() {
+        let old = default_scenario().into_scenario();
+        let find = |scenario: &Scenario, path: &str| {
+            levers(scenario)
+                .into_iter()
+                .find(|lever| lever.path == path)
+                .expect("a lever")
+        };
+        let sofr = |scenario: &Scenario| find(scenario, "rates.sofr_pct");
+        let mut moved = old.clone();
+        set_lever(
+            &mut moved,
+            "rates.sofr_pct",
+            &LeverValue::Number(Decimal::from(7)),
+        )
+        .expect("in range");
+        assert!(only_lever_moved(&old, &sofr(&old), &moved, &sofr(&moved)));
+        assert!(
+            only_lever_moved(&old, &sofr(&old), &old, &sofr(&old)),
+            "nothing moved"
+        );
+        let mut two = moved.clone();
+        set_lever(
+            &mut two,
+            "ddtl2.spread_pct",
+            &LeverValue::Number(Decimal::from(9)),
+        )
+        .expect("in range");
+        assert!(
+            !only_lever_moved(&old, &sofr(&old), &two, &sofr(&two)),
+            "another lever moved too: SOFR's shading is stale"
+        );
+        let spread = |scenario: &Scenario| find(scenario, "ddtl2.spread_pct");
+        assert!(
+            !only_lever_moved(&old, &spread(&old), &moved, &spread(&moved)),
+            "the spread did not move but SOFR did"
+        );
+    }
 
     #[test]
     fn a_breaching_range_maps_onto_the_track() {
